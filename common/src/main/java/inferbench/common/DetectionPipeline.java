@@ -1,0 +1,141 @@
+package inferbench.common;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.Rect;
+import org.opencv.core.Size;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * The one detection pipeline both servers call: JPEG bytes in, faces in 720x720 space out.
+ *
+ * <p>The steps are the original system's, in its order: validate, decode, centre-crop to a
+ * square, resize to 720x720 (the image that is saved), resize to 300x300 (what the Haar
+ * cascade sees: small enough for ~25 ms per frame), grey, detect, scale boxes back by 2.4.
+ * Every native {@code Mat} is released in a {@code finally}, so memory does not wait for the
+ * garbage collector, which cannot see native allocations.
+ */
+public final class DetectionPipeline {
+    /** The saved image and the coordinate space of the returned boxes. */
+    public static final int CROP_SIDE = 720;
+    /** The cascade's input size, as in the original system. */
+    public static final int DETECT_SIDE = 300;
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+
+    private static final Logger LOG = Logger.getLogger(DetectionPipeline.class.getName());
+    private static final double BOX_SCALE = (double) CROP_SIDE / DETECT_SIDE;
+
+    private final FaceDetector detector;
+    private final ResultStore store;
+    private final long maxPixels;
+
+    public DetectionPipeline(FaceDetector detector, ResultStore store, long maxPixels) {
+        this.detector = detector;
+        this.store = store;
+        this.maxPixels = maxPixels;
+    }
+
+    /**
+     * Detects faces in one JPEG.
+     *
+     * @param protocol "REST" or "gRPC": written to records.csv when saving
+     * @throws InvalidImageException when the data is not an acceptable JPEG
+     */
+    public DetectionResult process(byte[] jpeg, boolean save, String protocol) throws InvalidImageException {
+        long start = System.nanoTime();
+        JpegHeader.check(jpeg, maxPixels);
+        Mat decoded = decode(jpeg);
+        Mat crop = null;
+        Mat small = new Mat();
+        Mat grey = new Mat();
+        try {
+            crop = cropTo720(decoded);
+            Imgproc.resize(crop, small, new Size(DETECT_SIDE, DETECT_SIDE), 0, 0, Imgproc.INTER_AREA);
+            Imgproc.cvtColor(small, grey, Imgproc.COLOR_BGR2GRAY);
+            List<Box> boxes = toCropSpace(detector.detect(grey));
+            if (!save) {
+                return new DetectionResult(boxes, millisSince(start), "", "");
+            }
+            return saved(crop, boxes, protocol, start);
+        } finally {
+            decoded.release();
+            if (crop != null) {
+                crop.release();
+            }
+            small.release();
+            grey.release();
+        }
+    }
+
+    /**
+     * Saving is best effort: a full disk must not turn a good detection into an error, so the
+     * failure is logged and reported in the result, and the server keeps serving.
+     */
+    private DetectionResult saved(Mat crop, List<Box> boxes, String protocol, long start) {
+        String filename = "";
+        String error = "";
+        try {
+            filename = store.saveImage(crop);
+            DetectionResult result = new DetectionResult(boxes, millisSince(start), filename, "");
+            store.appendRecord(result, protocol);
+            return result;
+        } catch (Exception e) {
+            error = "could not save the image: " + e.getMessage();
+            LOG.log(Level.WARNING, "saving a " + protocol + " result to " + store.directory() + " failed", e);
+        }
+        return new DetectionResult(boxes, millisSince(start), filename, error);
+    }
+
+    private static Mat decode(byte[] jpeg) throws InvalidImageException {
+        MatOfByte buffer = new MatOfByte(jpeg);
+        try {
+            Mat image = Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_COLOR);
+            if (image.empty()) {
+                image.release();
+                throw new InvalidImageException("invalid JPEG: OpenCV could not decode the image data");
+            }
+            return image;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /**
+     * Centre square of side min(width, height), resized to 720x720 with INTER_AREA when it is
+     * not that size already. Returns a new Mat the caller releases.
+     */
+    static Mat cropTo720(Mat image) {
+        int side = Math.min(image.cols(), image.rows());
+        Rect square = new Rect((image.cols() - side) / 2, (image.rows() - side) / 2, side, side);
+        Mat view = image.submat(square); // shares pixels with image, no copy
+        try {
+            Mat out = new Mat();
+            if (side == CROP_SIDE) {
+                view.copyTo(out);
+            } else {
+                Imgproc.resize(view, out, new Size(CROP_SIDE, CROP_SIDE), 0, 0, Imgproc.INTER_AREA);
+            }
+            return out;
+        } finally {
+            view.release();
+        }
+    }
+
+    private static List<Box> toCropSpace(List<Rect> faces) {
+        List<Box> boxes = new ArrayList<>(faces.size());
+        for (Rect r : faces) {
+            boxes.add(new Box((float) (r.x * BOX_SCALE), (float) (r.y * BOX_SCALE),
+                    (float) (r.width * BOX_SCALE), (float) (r.height * BOX_SCALE)));
+        }
+        return boxes;
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+}

@@ -1,0 +1,63 @@
+package inferbench.common;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+
+/**
+ * The settings both servers share, read with the same flag and variable names, so a REST and a
+ * gRPC server started with the same options get the same compute, limits and storage.
+ */
+public record ServerSettings(String bind, int port, int workers, int queue, long maxBodyBytes, long maxPixels,
+                             Path storage, Path cascade, ZoneId timeZone, boolean accessLog) {
+
+    public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
+
+    public static String usage(int defaultPort) {
+        return """
+                  --port N          listen port (PORT, default %d)
+                  --bind ADDR       bind address (BIND_ADDRESS, default 0.0.0.0)
+                  --workers N       detection threads (WORKERS, default: one per core)
+                  --queue N         requests allowed to wait for a worker before the server answers
+                                    "busy" (QUEUE_SIZE, default 2 x workers)
+                  --max-body BYTES  largest request accepted (MAX_BODY_BYTES, default 16777216)
+                  --max-pixels N    largest JPEG frame, width x height (MAX_PIXELS, default 50000000)
+                  --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
+                  --cascade FILE    Haar cascade XML (CASCADE, default: the bundled frontal-face cascade)
+                  --time-zone ZONE  zone for file names and records.csv (STORAGE_TZ, default: system zone)
+                  --access-log B    one log line per request, true or false (ACCESS_LOG, default true)
+                """.formatted(defaultPort);
+    }
+
+    public static ServerSettings read(Config config, int defaultPort) {
+        int workers = config.getInt("workers", "WORKERS", Runtime.getRuntime().availableProcessors(), 1);
+        String cascade = config.get("cascade", "CASCADE", null);
+        String zone = config.get("time-zone", "STORAGE_TZ", null);
+        return new ServerSettings(
+                config.get("bind", "BIND_ADDRESS", "0.0.0.0"),
+                config.getInt("port", "PORT", defaultPort, 0),
+                workers,
+                config.getInt("queue", "QUEUE_SIZE", 2 * workers, 0),
+                config.getLong("max-body", "MAX_BODY_BYTES", DEFAULT_MAX_BODY, 1024, Integer.MAX_VALUE - 8),
+                config.getLong("max-pixels", "MAX_PIXELS", DetectionPipeline.DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE),
+                Path.of(config.get("storage", "STORAGE_DIR", "storage")),
+                cascade == null ? null : Path.of(cascade),
+                zone == null ? ZoneId.systemDefault() : parseZone(zone),
+                config.getBoolean("access-log", "ACCESS_LOG", true));
+    }
+
+    /** Loads OpenCV and the cascade and opens the storage: everything that can fail at startup. */
+    public DetectionPipeline buildPipeline() {
+        return new DetectionPipeline(new FaceDetector(cascade), new ResultStore(storage, Clock.system(timeZone)),
+                maxPixels);
+    }
+
+    private static ZoneId parseZone(String zone) {
+        try {
+            return ZoneId.of(zone);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--time-zone / STORAGE_TZ: unknown time zone '" + zone
+                    + "' (use a region like Europe/Paris or an offset like +02:00)");
+        }
+    }
+}

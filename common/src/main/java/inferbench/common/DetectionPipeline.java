@@ -33,11 +33,13 @@ public final class DetectionPipeline {
     private final FaceDetector detector;
     private final ResultStore store;
     private final long maxPixels;
+    private final DecodeMode decodeMode;
 
-    public DetectionPipeline(FaceDetector detector, ResultStore store, long maxPixels) {
+    public DetectionPipeline(FaceDetector detector, ResultStore store, long maxPixels, DecodeMode decodeMode) {
         this.detector = detector;
         this.store = store;
         this.maxPixels = maxPixels;
+        this.decodeMode = decodeMode;
     }
 
     /**
@@ -49,14 +51,17 @@ public final class DetectionPipeline {
     public DetectionResult process(byte[] jpeg, boolean save, String protocol) throws InvalidImageException {
         long start = System.nanoTime();
         JpegHeader.check(jpeg, maxPixels);
-        Mat decoded = decode(jpeg);
+        boolean decodeGrey = !save && decodeMode == DecodeMode.GREY;
+        Mat decoded = decode(jpeg, decodeGrey ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
         Mat crop = null;
         Mat small = new Mat();
-        Mat grey = new Mat();
+        Mat grey = decodeGrey ? small : new Mat();
         try {
             crop = cropTo720(decoded);
             Imgproc.resize(crop, small, new Size(DETECT_SIDE, DETECT_SIDE), 0, 0, Imgproc.INTER_AREA);
-            Imgproc.cvtColor(small, grey, Imgproc.COLOR_BGR2GRAY);
+            if (!decodeGrey) {
+                Imgproc.cvtColor(small, grey, Imgproc.COLOR_BGR2GRAY);
+            }
             List<Box> boxes = toCropSpace(detector.detect(grey));
             if (!save) {
                 return new DetectionResult(boxes, millisSince(start), "", "");
@@ -78,23 +83,22 @@ public final class DetectionPipeline {
      */
     private DetectionResult saved(Mat crop, List<Box> boxes, String protocol, long start) {
         String filename = "";
-        String error = "";
         try {
             filename = store.saveImage(crop);
             DetectionResult result = new DetectionResult(boxes, millisSince(start), filename, "");
             store.appendRecord(result, protocol);
             return result;
         } catch (Exception e) {
-            error = "could not save the image: " + e.getMessage();
             LOG.log(Level.WARNING, "saving a " + protocol + " result to " + store.directory() + " failed", e);
+            return new DetectionResult(boxes, millisSince(start), filename,
+                    "could not save the image: " + e.getMessage());
         }
-        return new DetectionResult(boxes, millisSince(start), filename, error);
     }
 
-    private static Mat decode(byte[] jpeg) throws InvalidImageException {
+    private static Mat decode(byte[] jpeg, int flags) throws InvalidImageException {
         MatOfByte buffer = new MatOfByte(jpeg);
         try {
-            Mat image = Imgcodecs.imdecode(buffer, Imgcodecs.IMREAD_COLOR);
+            Mat image = Imgcodecs.imdecode(buffer, flags);
             if (image.empty()) {
                 image.release();
                 throw new InvalidImageException("invalid JPEG: OpenCV could not decode the image data");

@@ -38,7 +38,7 @@ class DetectionPipelineTest {
     @BeforeAll
     static void loadPipeline(@TempDir Path storage) {
         pipeline = new DetectionPipeline(new FaceDetector(null), new ResultStore(storage, Clock.systemUTC()),
-                DetectionPipeline.DEFAULT_MAX_PIXELS);
+                DetectionPipeline.DEFAULT_MAX_PIXELS, DecodeMode.COLOR);
         faceJpeg = SampleFrames.faceJpeg();
         twoFaceJpeg = SampleFrames.twoFaceJpeg();
         noFaceJpeg = SampleFrames.noFaceJpeg();
@@ -208,10 +208,36 @@ class DetectionPipelineTest {
         }
     }
 
+    private static DetectionPipeline pipelineWith(ResultStore store, DecodeMode mode) {
+        return new DetectionPipeline(new FaceDetector(null), store, DetectionPipeline.DEFAULT_MAX_PIXELS, mode);
+    }
+
+    @Test
+    void decodingStraightToGreyGivesTheColourPathsBoxesOnEverySampleFrame(@TempDir Path dir) throws Exception {
+        DetectionPipeline grey = pipelineWith(new ResultStore(dir, Clock.systemUTC()), DecodeMode.GREY);
+        Mat vga = SampleFrames.faceFrame(640, 480);
+        byte[] vgaJpeg = SampleFrames.encodeJpeg(vga, SampleFrames.JPEG_QUALITY);
+        vga.release();
+        for (byte[] frame : List.of(faceJpeg, twoFaceJpeg, noFaceJpeg, vgaJpeg)) {
+            assertEquals(sorted(pipeline.process(frame, false, "REST").boxes()),
+                    sorted(grey.process(frame, false, "REST").boxes()));
+        }
+    }
+
+    @Test
+    void theGreyModeStillSavesTheCropInColour(@TempDir Path dir) throws Exception {
+        ResultStore store = new ResultStore(dir, Clock.systemUTC());
+        DetectionResult result = pipelineWith(store, DecodeMode.GREY).process(faceJpeg, true, "REST");
+        Mat saved = org.opencv.imgcodecs.Imgcodecs.imread(dir.resolve(result.filename()).toString());
+        Scalar mean = Core.mean(saved);
+        saved.release();
+        assertTrue(Math.abs(mean.val[0] - mean.val[2]) > 5, "blue and red channels differ: " + mean);
+    }
+
     @Test
     void savingWritesTheCropAndOneCsvRowWithTheProtocol(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, Clock.systemUTC());
-        DetectionPipeline saving = new DetectionPipeline(new FaceDetector(null), store, DetectionPipeline.DEFAULT_MAX_PIXELS);
+        DetectionPipeline saving = pipelineWith(store, DecodeMode.COLOR);
         DetectionResult result = saving.process(faceJpeg, true, "gRPC");
         assertTrue(result.filename().matches("\\d{8}_\\d{6}_\\d{3}\\.jpg"), result.filename());
         assertEquals("", result.saveError());
@@ -232,7 +258,7 @@ class DetectionPipelineTest {
         ResultStore store = new ResultStore(storage, Clock.systemUTC());
         java.nio.file.Files.delete(storage);
         java.nio.file.Files.writeString(storage, "a file where the directory was");
-        DetectionPipeline saving = new DetectionPipeline(new FaceDetector(null), store, DetectionPipeline.DEFAULT_MAX_PIXELS);
+        DetectionPipeline saving = pipelineWith(store, DecodeMode.COLOR);
         DetectionResult result = saving.process(faceJpeg, true, "REST");
         assertEquals(1, result.detectionCount());
         assertEquals("", result.filename());

@@ -1,0 +1,45 @@
+package inferbench.rest;
+
+import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * One line per request once it is answered: method, target, status, body bytes, milliseconds.
+ * {@code POST /predict?save=1 200 212 B 27.4 ms}. A status of "-" means no reply was sent
+ * (the client hung up). Off with {@code --access-log false} when a benchmark must not pay for it.
+ */
+final class AccessLog extends Filter {
+    private final PrintStream out;
+
+    AccessLog(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
+        long start = System.nanoTime();
+        try {
+            chain.doFilter(exchange);
+        } finally {
+            int status = exchange.getResponseCode();
+            // every reply has a fixed length (JsonResponse), which the JDK puts in this header
+            String bytes = exchange.getResponseHeaders().getFirst("Content-Length");
+            out.println(line(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(), status, bytes, (System.nanoTime() - start) / 1e6));
+        }
+    }
+
+    static String line(String method, String path, String query, int status, String bytes, double millis) {
+        String target = query == null ? path : path + "?" + query;
+        return String.format(Locale.ROOT, "%s %s %s %s B %.1f ms", method, target,
+                status < 0 ? "-" : Integer.toString(status), bytes == null ? "-" : bytes, millis);
+    }
+
+    @Override
+    public String description() {
+        return "access log: one line per request";
+    }
+}

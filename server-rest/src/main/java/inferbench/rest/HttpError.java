@@ -1,0 +1,77 @@
+package inferbench.rest;
+
+import java.util.Map;
+
+/**
+ * A request the server refuses: the HTTP status, the detail the client reads in
+ * {@code {"detail": "..."}}, and any header that status needs ({@code Allow} for 405,
+ * {@code Retry-After} for 503, {@code Connection: close} when the rest of the request is not
+ * read). Code anywhere below the routes throws it; {@link JsonResponse#sendError} is the one
+ * place that turns it into a reply.
+ *
+ * <p>It is an answer, not a fault, so it carries no stack trace (cheap to throw, nothing to log).
+ * Details follow FastAPI's wording where the original service had one ("Not Found").
+ */
+final class HttpError extends Exception {
+    static final String ONLY_JPEG = "Only image/jpeg supported";
+
+    private final int status;
+    private final Map<String, String> headers;
+
+    private HttpError(int status, String detail, Map<String, String> headers) {
+        super(detail, null, false, false);
+        this.status = status;
+        this.headers = headers;
+    }
+
+    static HttpError badRequest(String detail) {
+        return new HttpError(400, detail, Map.of());
+    }
+
+    static HttpError notFound() {
+        return new HttpError(404, "Not Found", Map.of());
+    }
+
+    static HttpError methodNotAllowed(String allowedMethods) {
+        return new HttpError(405, "Method Not Allowed", Map.of("Allow", allowedMethods));
+    }
+
+    /**
+     * The body is not read (or not all of it), so the connection cannot carry another request:
+     * it is closed after the reply (RFC 9112 section 9.6).
+     */
+    static HttpError tooLarge(long limit) {
+        return new HttpError(413, "request body is larger than the limit of " + limit + " bytes",
+                Map.of("Connection", "close"));
+    }
+
+    static HttpError unsupportedMediaType() {
+        return new HttpError(415, ONLY_JPEG, Map.of());
+    }
+
+    static HttpError busy() {
+        return new HttpError(503, "server busy: every worker and queue slot is taken, retry shortly",
+                Map.of("Retry-After", "1"));
+    }
+
+    static HttpError shuttingDown() {
+        return new HttpError(503, "server is shutting down", Map.of("Retry-After", "1", "Connection", "close"));
+    }
+
+    /** What a client sees of a genuine server fault: the details go to the log, not the wire. */
+    static HttpError internal() {
+        return new HttpError(500, "internal server error", Map.of());
+    }
+
+    int status() {
+        return status;
+    }
+
+    String detail() {
+        return getMessage();
+    }
+
+    Map<String, String> headers() {
+        return headers;
+    }
+}

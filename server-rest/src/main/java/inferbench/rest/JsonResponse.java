@@ -1,0 +1,41 @@
+package inferbench.rest;
+
+import com.sun.net.httpserver.HttpExchange;
+import inferbench.common.JsonWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+
+/** Writes every reply the server sends: a JSON body with its exact length, never chunked. */
+final class JsonResponse {
+    private JsonResponse() {
+    }
+
+    static void send(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8); // RFC 8259 section 8.1: JSON on the wire is UTF-8
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /**
+     * The one place an {@link HttpError} becomes a reply: its status, its headers, {"detail": ...}.
+     *
+     * <p>A refusal may come before the request body was read (404, 405, 503). Whatever is left
+     * of it is read and dropped first, up to the body limit, so the connection can carry the
+     * next request; past the limit the reply says {@code Connection: close} instead. Otherwise
+     * the JDK would close a connection with unread data, and the client could get a reset
+     * instead of the answer.
+     */
+    static void sendError(HttpExchange exchange, HttpError error, long maxBodyBytes) throws IOException {
+        error.headers().forEach(exchange.getResponseHeaders()::set);
+        boolean closing = "close".equalsIgnoreCase(error.headers().get("Connection"));
+        if (!closing && !RequestBody.discard(exchange, maxBodyBytes)) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
+        send(exchange, error.status(),
+                new JsonWriter().beginObject().name("detail").value(error.detail()).endObject().toString());
+    }
+}

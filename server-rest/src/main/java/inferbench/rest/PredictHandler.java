@@ -1,0 +1,118 @@
+package inferbench.rest;
+
+import com.sun.net.httpserver.HttpExchange;
+import inferbench.common.DetectionPipeline;
+import inferbench.common.DetectionResult;
+import inferbench.common.InvalidImageException;
+import inferbench.common.JsonWriter;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * {@code POST /predict[?save=0|1]}: the JPEG from a multipart form's "file" part, or the whole
+ * body when it is sent as {@code Content-Type: image/jpeg}, through the detection pipeline and
+ * back as the original service's JSON.
+ *
+ * <p>The body is read before anything is checked, so even a refused request leaves the
+ * connection ready for the next one (HTTP/1.1 keep-alive).
+ */
+final class PredictHandler implements Routes.Endpoint {
+    static final String FILE_FIELD = "file";
+    static final String SPACE = DetectionPipeline.CROP_SIDE + "x" + DetectionPipeline.CROP_SIDE;
+
+    private final DetectionPipeline pipeline;
+    private final long maxBodyBytes;
+
+    PredictHandler(DetectionPipeline pipeline, long maxBodyBytes) {
+        this.pipeline = pipeline;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(HttpExchange exchange) throws IOException, HttpError {
+        byte[] body = RequestBody.read(exchange, maxBodyBytes);
+        boolean save = saveParameter(exchange.getRequestURI().getRawQuery());
+        byte[] jpeg = jpegFrom(exchange.getRequestHeaders().getFirst("Content-Type"), body);
+        DetectionResult result;
+        try {
+            result = pipeline.process(jpeg, save, RestServer.PROTOCOL);
+        } catch (InvalidImageException e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+        JsonResponse.send(exchange, 200, toJson(result));
+    }
+
+    /** The JPEG bytes of a request: the raw body, or the form's "file" part. */
+    static byte[] jpegFrom(String contentTypeHeader, byte[] body) throws HttpError {
+        HeaderValue contentType = HeaderValue.parse(contentTypeHeader);
+        if (isJpeg(contentType)) {
+            return body;
+        }
+        if (!contentType.lowerCaseValue().equals("multipart/form-data")) {
+            throw HttpError.unsupportedMediaType();
+        }
+        List<MultipartParser.Part> parts = MultipartParser.parse(body, contentType);
+        MultipartParser.Part file = parts.stream()
+                .filter(part -> FILE_FIELD.equals(part.name()))
+                .findFirst()
+                .orElseThrow(() -> HttpError.badRequest("no part named '" + FILE_FIELD + "' in the form"));
+        if (!isJpeg(HeaderValue.parse(file.contentType()))) {
+            throw HttpError.unsupportedMediaType();
+        }
+        return file.bytes();
+    }
+
+    /** image/jpeg, or the common misspelling image/jpg; any case, parameters ignored (RFC 9110 8.3.1). */
+    private static boolean isJpeg(HeaderValue contentType) {
+        String type = contentType.lowerCaseValue();
+        return type.equals("image/jpeg") || type.equals("image/jpg");
+    }
+
+    /** {@code save=0} or {@code save=1}; absent means 0; anything else is refused. Other parameters are ignored. */
+    static boolean saveParameter(String rawQuery) throws HttpError {
+        boolean save = false;
+        if (rawQuery == null || rawQuery.isEmpty()) {
+            return save;
+        }
+        for (String pair : rawQuery.split("&")) {
+            int eq = pair.indexOf('=');
+            if (!decode(eq < 0 ? pair : pair.substring(0, eq)).equals("save")) {
+                continue;
+            }
+            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+            save = switch (value) {
+                case "0" -> false;
+                case "1" -> true;
+                default -> throw HttpError.badRequest("invalid save value '" + value + "': use save=0 or save=1");
+            };
+        }
+        return save;
+    }
+
+    private static String decode(String text) throws HttpError {
+        try {
+            return URLDecoder.decode(text, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.badRequest("malformed query string: " + e.getMessage());
+        }
+    }
+
+    /** The original service's reply, key for key; save_error only when saving failed. */
+    static String toJson(DetectionResult result) {
+        JsonWriter json = new JsonWriter().beginObject()
+                .name("label").value(result.label())
+                .name("boxes").boxArray(result.boxes())
+                .name("scores").floatArray(result.scores())
+                .name("detection_count").value(result.detectionCount())
+                .name("latency_ms").value(Math.round(result.latencyMs() * 1000) / 1000.0) // microseconds are plenty
+                .name("filename").value(result.filename())
+                .name("status").value(result.status())
+                .name("space").value(SPACE);
+        if (!result.saveError().isEmpty()) {
+            json.name("save_error").value(result.saveError());
+        }
+        return json.endObject().toString();
+    }
+}

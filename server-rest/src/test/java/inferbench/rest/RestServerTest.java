@@ -1,0 +1,148 @@
+package inferbench.rest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import inferbench.common.SampleFrames;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server as a whole: its small endpoints, keep-alive, concurrent clients, graceful stop. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class RestServerTest {
+    private static TestServer server;
+    private static byte[] face;
+    private static byte[] noFace;
+    private static byte[] twoFaces;
+
+    @BeforeAll
+    static void start(@TempDir Path storage) throws Exception {
+        server = TestServer.start(storage, "--workers", "2", "--queue", "8");
+        face = SampleFrames.faceJpeg();
+        noFace = SampleFrames.noFaceJpeg();
+        twoFaces = SampleFrames.twoFaceJpeg();
+    }
+
+    @AfterAll
+    static void stop() throws InterruptedException {
+        server.close();
+    }
+
+    @Test
+    void answersTheRootMessage() throws Exception {
+        HttpResponse<String> response = server.get("/");
+        assertEquals(200, response.statusCode());
+        assertEquals(Map.of("message", "REST Image Service OK. POST /predict"), TestServer.json(response));
+    }
+
+    @Test
+    void answersHealthzWithStatusOk() throws Exception {
+        HttpResponse<String> response = server.get("/healthz");
+        assertEquals(200, response.statusCode());
+        assertEquals(Map.of("status", "ok"), TestServer.json(response));
+    }
+
+    /**
+     * One raw socket, so one TCP connection by construction: had the server closed it, the
+     * next request would fail. Mostly cheap GET /healthz, with a real detection and a refused
+     * request every 100 to show neither ends the connection.
+     */
+    @Test
+    void servesAThousandRequestsOnOneKeptAliveConnection() throws Exception {
+        byte[] healthz = RawHttp.request("GET", "/healthz", null);
+        byte[] predict = RawHttp.request("POST", "/predict", face, "Content-Type: image/jpeg");
+        byte[] refused = RawHttp.request("POST", "/predict", face, "Content-Type: image/png");
+        try (RawHttp connection = new RawHttp(server.port())) {
+            for (int i = 0; i < 1000; i++) {
+                RawHttp.Response response;
+                if (i % 100 == 0) {
+                    response = connection.exchange(predict);
+                    assertEquals(200, response.status(), "request " + i);
+                    assertEquals(1.0, response.json().get("detection_count"));
+                } else if (i % 100 == 50) {
+                    response = connection.exchange(refused);
+                    assertEquals(415, response.status(), "request " + i);
+                } else {
+                    response = connection.exchange(healthz);
+                    assertEquals(200, response.status(), "request " + i);
+                }
+                assertNull(response.header("Connection"), "request " + i);
+            }
+        }
+    }
+
+    @Test
+    void serves8ConcurrentClientsWith200RequestsInTotalWithoutErrors() throws Exception {
+        List<byte[]> frames = List.of(face, noFace, twoFaces);
+        List<Double> expectedCounts = List.of(1.0, 0.0, 2.0);
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int client = 0; client < 8; client++) {
+                int offset = client;
+                done.add(clients.submit(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        int frame = (offset + i) % frames.size();
+                        HttpResponse<String> response = server.post("/predict", "image/jpeg", frames.get(frame));
+                        assertEquals(200, response.statusCode(), response.body());
+                        assertEquals(expectedCounts.get(frame), TestServer.json(response).get("detection_count"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : done) {
+                client.get(50, TimeUnit.SECONDS);
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
+    @Test
+    void finishesARequestInFlightWhenShutdownStartsAndRefusesNewOnes(@TempDir Path storage) throws Exception {
+        TestServer stopping = TestServer.start(storage);
+        try (RawHttp inFlight = new RawHttp(stopping.port())) {
+            inFlight.send(RawHttp.request("POST", "/predict", null, "Content-Type: image/jpeg",
+                    "Content-Length: " + face.length));
+            inFlight.send(Arrays.copyOf(face, face.length / 2));
+            BusyLaneTest.awaitTrue(() -> stopping.server.requestsInFlight() == 1);
+
+            CompletableFuture<Boolean> stop = CompletableFuture.supplyAsync(
+                    () -> stopping.server.stop(Duration.ofSeconds(20)));
+            HttpResponse<String> refused = stopping.get("/healthz");
+            while (refused.statusCode() == 200) { // until the stop has begun
+                Thread.sleep(5);
+                refused = stopping.get("/healthz");
+            }
+            assertEquals(503, refused.statusCode());
+            assertEquals("server is shutting down", TestServer.json(refused).get("detail"));
+            assertEquals("close", refused.headers().firstValue("Connection").orElse(""));
+
+            RawHttp.Response finished = inFlight.send(Arrays.copyOfRange(face, face.length / 2, face.length)).read();
+            assertEquals(200, finished.status(), finished.body());
+            assertEquals(1.0, finished.json().get("detection_count"));
+            assertTrue(stop.get(30, TimeUnit.SECONDS), "every request finished within the grace period");
+        }
+        assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), stopping.port()).close());
+    }
+}

@@ -1,0 +1,139 @@
+package inferbench.grpc;
+
+import inferbench.common.WorkerPool;
+import inferbench.proto.Detection;
+import inferbench.proto.Image;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/**
+ * One {@code PredictStream} call: video frames in, one {@link Detection} per frame out, in order.
+ *
+ * <p>Flow control: automatic requests are off, and the next frame is requested only when the
+ * previous one has been answered and the response side can take more ({@code isReady}). So a
+ * call holds at most one frame. A client that sends faster than detection fills the HTTP/2
+ * flow-control window, which grpc reopens only as the server reads, and then has to wait: its
+ * frames queue on its side, not in the server. One frame at a time also keeps the answers in order.
+ *
+ * <p>A frame that cannot be processed (bad data, wrong mime type, server busy) is answered in
+ * its place with status {@code ERROR} and the reason in {@code error}; the call goes on.
+ * When the server stops, the frame in hand is answered and the call ends with UNAVAILABLE, so
+ * the client reconnects at once instead of the stop waiting out its grace period.
+ *
+ * <p>Callbacks arrive on the event loop (frames, half-close, ready, cancel) and on a worker
+ * (an answer), so the state is guarded by this object's lock.
+ */
+final class FrameStream implements StreamObserver<Image> {
+    static final String SHUTTING_DOWN = "server shutting down: reconnect to go on with the stream";
+
+    private final ServerCallStreamObserver<Detection> call;
+    private final InferenceService service;
+    private final WorkerPool workers;
+
+    private int framesHeld;           // received and not answered yet: 0 or 1
+    private boolean waitingForReady;  // the next frame is due once the response side drains
+    private boolean halfClosed;       // the client has sent its last frame
+    private boolean ending;           // the server is stopping: end after the frame in hand
+    private boolean done;             // completed, ended or cancelled: nothing more goes out
+
+    private FrameStream(ServerCallStreamObserver<Detection> call, InferenceService service, WorkerPool workers) {
+        this.call = call;
+        this.service = service;
+        this.workers = workers;
+    }
+
+    /** Sets up flow control; must run inside the service method, before the call starts. */
+    static FrameStream open(ServerCallStreamObserver<Detection> call, InferenceService service, WorkerPool workers) {
+        FrameStream stream = new FrameStream(call, service, workers);
+        call.disableAutoRequest();
+        call.setOnReadyHandler(stream::onReady);
+        call.setOnCancelHandler(stream::onCancel); // with a handler set, sending after a cancel is a no-op, not an exception
+        call.request(1);
+        return stream;
+    }
+
+    @Override
+    public void onNext(Image frame) {
+        synchronized (this) {
+            if (done) {
+                return; // requested before the call ended; nobody will read its answer
+            }
+            framesHeld++;
+            service.recordFramesHeld(framesHeld);
+        }
+        if (!workers.trySubmit(() -> answer(detect(frame)))) {
+            answer(InferenceService.frameError(workers.busyMessage()));
+        }
+    }
+
+    @Override
+    public synchronized void onCompleted() {
+        halfClosed = true;
+        if (framesHeld == 0) {
+            finish();
+        }
+    }
+
+    @Override
+    public synchronized void onError(Throwable cancelled) {
+        onCancel(); // the client cancelled or the connection broke: there is nobody to answer
+    }
+
+    /** The server is stopping: answer the frame in hand, if any, then end the call. */
+    synchronized void endForShutdown() {
+        ending = true;
+        if (framesHeld == 0) {
+            finish();
+        }
+    }
+
+    private Detection detect(Image frame) {
+        try {
+            return service.detect(frame);
+        } catch (StatusException e) {
+            return InferenceService.frameError(e.getStatus().getDescription());
+        }
+    }
+
+    private synchronized void answer(Detection detection) {
+        framesHeld--;
+        if (done) {
+            return;
+        }
+        call.onNext(detection);
+        if (halfClosed || ending) {
+            finish();
+        } else if (call.isReady()) {
+            call.request(1);
+        } else {
+            waitingForReady = true;
+        }
+    }
+
+    private synchronized void onReady() {
+        if (waitingForReady && !done) {
+            waitingForReady = false;
+            call.request(1);
+        }
+    }
+
+    private synchronized void onCancel() {
+        done = true;
+        service.streamEnded(this);
+    }
+
+    private void finish() {
+        if (done) {
+            return;
+        }
+        done = true;
+        service.streamEnded(this);
+        if (halfClosed) {
+            call.onCompleted();
+        } else {
+            call.onError(Status.UNAVAILABLE.withDescription(SHUTTING_DOWN).asException());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package inferbench.grpc;
+
+import inferbench.common.DetectionPipeline;
+import inferbench.common.DetectionResult;
+import inferbench.common.InvalidImageException;
+import inferbench.common.WorkerPool;
+import inferbench.proto.Box;
+import inferbench.proto.Detection;
+import inferbench.proto.Image;
+import inferbench.proto.InferenceGrpc;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code img.Inference}: maps an {@link Image} to the shared pipeline and its result to a
+ * {@link Detection}, field for field as the original Python service answers.
+ *
+ * <p>The handlers run on Netty's event loop (see {@link GrpcServer}) and never block it: each
+ * image takes a {@link WorkerPool} slot, or is refused at once, and the detection runs on a
+ * worker thread, which also sends the answer.
+ */
+final class InferenceService extends InferenceGrpc.InferenceImplBase {
+    /** Written to records.csv for results saved through this server. */
+    static final String PROTOCOL = "gRPC";
+    static final String ONLY_JPEG = "Only image/jpeg supported";
+
+    private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
+
+    private final DetectionPipeline pipeline;
+    private final WorkerPool workers;
+    private final Set<FrameStream> openStreams = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger mostFramesHeldByAStream = new AtomicInteger();
+
+    InferenceService(DetectionPipeline pipeline, WorkerPool workers) {
+        this.pipeline = pipeline;
+        this.workers = workers;
+    }
+
+    @Override
+    public void predict(Image image, StreamObserver<Detection> responseObserver) {
+        ServerCallStreamObserver<Detection> call = (ServerCallStreamObserver<Detection>) responseObserver;
+        boolean admitted = workers.trySubmit(() -> {
+            if (call.isCancelled()) {
+                return; // the client gave up (deadline, cancel) while this waited for a worker
+            }
+            try {
+                call.onNext(detect(image));
+                call.onCompleted();
+            } catch (StatusException e) {
+                call.onError(e);
+            }
+        });
+        if (!admitted) {
+            call.onError(Status.RESOURCE_EXHAUSTED.withDescription(workers.busyMessage()).asException());
+        }
+    }
+
+    @Override
+    public StreamObserver<Image> predictStream(StreamObserver<Detection> responseObserver) {
+        FrameStream stream = FrameStream.open((ServerCallStreamObserver<Detection>) responseObserver, this, workers);
+        openStreams.add(stream);
+        return stream;
+    }
+
+    /**
+     * For a stop: video streams never end on their own, so each one answers the frame in hand
+     * and ends, instead of holding the stop until its grace period runs out.
+     */
+    void endStreams() {
+        openStreams.forEach(FrameStream::endForShutdown);
+    }
+
+    void streamEnded(FrameStream stream) {
+        openStreams.remove(stream);
+    }
+
+    /** Runs one image through the pipeline; a refused image is INVALID_ARGUMENT saying why. */
+    Detection detect(Image image) throws StatusException {
+        String mime = image.getMime().toLowerCase(Locale.ROOT);
+        if (!mime.isEmpty() && !mime.equals("image/jpeg") && !mime.equals("image/jpg")) {
+            throw Status.INVALID_ARGUMENT.withDescription(ONLY_JPEG).asException();
+        }
+        try {
+            return toDetection(pipeline.process(image.getData().toByteArray(), image.getSave(), PROTOCOL));
+        } catch (InvalidImageException e) {
+            throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "detection failed", e);
+            throw Status.INTERNAL.withDescription("detection failed: " + e).asException();
+        }
+    }
+
+    /** The most frames one PredictStream call has held at once: received and not yet answered. */
+    int mostFramesHeldByAStream() {
+        return mostFramesHeldByAStream.get();
+    }
+
+    void recordFramesHeld(int frames) {
+        mostFramesHeldByAStream.accumulateAndGet(frames, Math::max);
+    }
+
+    static Detection toDetection(DetectionResult result) {
+        Detection.Builder detection = Detection.newBuilder()
+                .setLabel(result.label())
+                .addAllScores(result.scores())
+                .setDetectionCount(result.detectionCount())
+                .setLatencyMs((float) result.latencyMs())
+                .setFilename(result.filename())
+                .setStatus(result.status())
+                .setSaveError(result.saveError());
+        for (inferbench.common.Box box : result.boxes()) {
+            detection.addBoxes(Box.newBuilder().setX(box.x()).setY(box.y()).setW(box.w()).setH(box.h()));
+        }
+        return detection.build();
+    }
+
+    /** A stream frame that could not be processed: reported in its place, and the call goes on. */
+    static Detection frameError(String message) {
+        return Detection.newBuilder().setLabel(DetectionResult.LABEL).setStatus("ERROR").setError(message).build();
+    }
+}

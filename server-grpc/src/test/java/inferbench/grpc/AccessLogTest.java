@@ -1,0 +1,62 @@
+package inferbench.grpc;
+
+import static inferbench.grpc.PredictTest.jpeg;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import inferbench.common.Config;
+import inferbench.common.SampleFrames;
+import inferbench.common.ServerSettings;
+import inferbench.proto.InferenceGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthGrpc;
+import java.time.Duration;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class AccessLogTest {
+    @Test
+    void writesOneLinePerInferenceCallWithItsRealStatusAndNoneForHealthChecks(@TempDir Path storage)
+            throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
+                "--storage", storage.toString(), "--max-body", "4096"}, Map.of()), GrpcServer.DEFAULT_PORT);
+        GrpcServer server = new GrpcServer(settings, settings.buildPipeline(),
+                new PrintStream(log, true, StandardCharsets.UTF_8)).start();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                InsecureChannelCredentials.create()).build();
+        try {
+            InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                    .predict(jpeg(PredictTest.jpegHeaderOnly(640, 480)));
+        } catch (StatusRuntimeException expected) {
+            // INVALID_ARGUMENT: the header-only JPEG cannot be decoded
+        }
+        assertThrows(StatusRuntimeException.class, () -> InferenceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(30, TimeUnit.SECONDS).predict(jpeg(SampleFrames.faceJpeg())));
+        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .check(HealthCheckRequest.getDefaultInstance());
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(Duration.ofSeconds(5));
+
+        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        assertTrue(lines.get(0).matches("127\\.0\\.0\\.1:\\d+ img\\.Inference/Predict INVALID_ARGUMENT \\d+\\.\\d ms 1 msg"
+                + " \\(invalid JPEG: OpenCV could not decode the image data\\)"), lines.get(0));
+        assertTrue(lines.get(1).matches("127\\.0\\.0\\.1:\\d+ img\\.Inference/Predict RESOURCE_EXHAUSTED .*"
+                + "exceeds maximum size 4096.*"), lines.get(1));
+    }
+}

@@ -1,0 +1,78 @@
+package inferbench.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What main answers before and instead of serving: help, bad configuration, a busy port, the probe. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GrpcServerMainTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return GrpcServer.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void printsTheUsageAndExitsZeroOnHelp() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--max-body BYTES"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--probe"));
+    }
+
+    @Test
+    void exitsTwoWithOneLineOnAnUnknownOption() {
+        assertEquals(2, run("--prot", "50051"));
+        assertEquals("server-grpc: unknown option --prot (see --help)" + System.lineSeparator(),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void exitsTwoWithOneLineOnAnInvalidNumber() {
+        assertEquals(2, run("--workers", "many"));
+        assertEquals("server-grpc: --workers: expected a whole number, got 'many'" + System.lineSeparator(),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void exitsOneAndSaysWhatToDoWhenThePortIsInUse(@TempDir Path storage) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertEquals(1, run("--port", String.valueOf(port), "--bind", "127.0.0.1", "--storage", storage.toString()));
+            assertEquals("server-grpc: port " + port + " is in use: stop the other server or pass --port"
+                    + System.lineSeparator(), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void probeExitsZeroWhenTheServerIsServing(@TempDir Path storage) throws Exception {
+        try (TestServer test = TestServer.start(storage)) {
+            int port = test.server.port();
+            assertEquals(0, run("--probe", "--port", String.valueOf(port)));
+            assertEquals("127.0.0.1:" + port + " SERVING" + System.lineSeparator(), out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void probeExitsOneWhenNothingListens() throws Exception {
+        int port;
+        try (ServerSocket closedAgain = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closedAgain.getLocalPort();
+        }
+        assertEquals(1, run("--probe", "--port", String.valueOf(port)));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("127.0.0.1:" + port + " UNAVAILABLE"), out.toString());
+    }
+}

@@ -1,0 +1,99 @@
+package inferbench.grpc;
+
+import static inferbench.grpc.PredictTest.PYTHON_BOX;
+import static inferbench.grpc.PredictTest.coords;
+import static inferbench.grpc.PredictTest.jpeg;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.common.util.concurrent.ListenableFuture;
+import inferbench.common.SampleFrames;
+import inferbench.proto.Detection;
+import inferbench.proto.Image;
+import inferbench.proto.InferenceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One worker and one queue slot, so that a burst of requests is more than the server admits. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SaturationTest {
+    @TempDir
+    static Path storage;
+    private static TestServer server;
+    private static Image face;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestServer.start(storage, "--workers", "1", "--queue", "1");
+        face = jpeg(SampleFrames.faceJpeg());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+    }
+
+    @Test
+    void refusesABurstBeyondWorkersPlusQueueAtOnceAndRecovers() throws Exception {
+        List<ListenableFuture<Detection>> calls = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            calls.add(InferenceGrpc.newFutureStub(server.channel)
+                    .withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).predict(face));
+        }
+        int answered = 0;
+        int refused = 0;
+        for (ListenableFuture<Detection> call : calls) {
+            try {
+                assertArrayEquals(PYTHON_BOX, coords(call.get().getBoxes(0)), 0f);
+                answered++;
+            } catch (ExecutionException e) {
+                Status status = Status.fromThrowable(e.getCause());
+                assertEquals(Status.Code.RESOURCE_EXHAUSTED, status.getCode());
+                assertEquals(server.server.workers().busyMessage(), status.getDescription());
+                refused++;
+            }
+        }
+        assertTrue(answered >= 2, "the worker and the queue slot are always admitted: " + answered);
+        assertTrue(refused >= 1, "30 calls at once on 1 worker + 1 queue slot: " + refused + " refused");
+        assertEquals("OK", server.blocking().predict(face).getStatus());
+    }
+
+    @Test
+    void answersBusyStreamFramesInTheirPlace() throws Exception {
+        List<PredictStreamTest.Answers> streams = new ArrayList<>();
+        for (int s = 0; s < 4; s++) {
+            PredictStreamTest.Answers answers = new PredictStreamTest.Answers();
+            StreamObserver<Image> frames = server.async().predictStream(answers);
+            for (int i = 0; i < 10; i++) {
+                frames.onNext(face);
+            }
+            frames.onCompleted();
+            streams.add(answers);
+        }
+        int busy = 0;
+        for (PredictStreamTest.Answers answers : streams) {
+            assertEquals(Status.Code.OK, answers.end().getCode());
+            assertEquals(10, answers.list.size(), "one answer per frame, busy or not");
+            for (Detection d : answers.list) {
+                if (d.getStatus().equals("ERROR")) {
+                    assertEquals(server.server.workers().busyMessage(), d.getError());
+                    busy++;
+                } else {
+                    assertArrayEquals(PYTHON_BOX, coords(d.getBoxes(0)), 0f);
+                }
+            }
+        }
+        assertTrue(busy >= 1, "4 streams at once on 1 worker + 1 queue slot: " + busy + " busy frames");
+    }
+}

@@ -1,0 +1,62 @@
+package inferbench.grpc;
+
+import inferbench.common.Config;
+import inferbench.common.ServerSettings;
+import inferbench.proto.InferenceGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real GrpcServer on an ephemeral loopback port, and real channels to it. */
+final class TestServer implements AutoCloseable {
+    /** Every call in these tests has a deadline, so a bug fails a test instead of hanging the build. */
+    static final long CALL_DEADLINE_SECONDS = 30;
+
+    final GrpcServer server;
+    final ManagedChannel channel;
+    private final List<ManagedChannel> channels = new ArrayList<>();
+
+    private TestServer(GrpcServer server) {
+        this.server = server;
+        this.channel = newChannel();
+    }
+
+    /** Starts a server with quiet logs and the given storage, plus any extra flags. */
+    static TestServer start(Path storage, String... flags) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--access-log", "false",
+                "--storage", storage.toString()));
+        args.addAll(List.of(flags));
+        ServerSettings settings = ServerSettings.read(new Config(args.toArray(String[]::new), Map.of()),
+                GrpcServer.DEFAULT_PORT);
+        return new TestServer(new GrpcServer(settings, settings.buildPipeline()).start());
+    }
+
+    ManagedChannel newChannel() {
+        ManagedChannel created = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                InsecureChannelCredentials.create()).build();
+        channels.add(created);
+        return created;
+    }
+
+    InferenceGrpc.InferenceBlockingStub blocking() {
+        return InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    InferenceGrpc.InferenceStub async() {
+        return InferenceGrpc.newStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (ManagedChannel c : channels) {
+            c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        server.stop(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,74 @@
+package inferbench.client;
+
+import inferbench.client.source.FrameSources;
+import inferbench.common.Config;
+import inferbench.common.SampleFrames;
+import java.net.URI;
+import java.nio.file.Path;
+
+/**
+ * The client's command line, read with {@link Config} (flags, then environment, then defaults).
+ *
+ * @param screenshot where to write the rendered window, or null for the interactive window
+ * @param frames     frames to run before the screenshot
+ */
+public record ClientOptions(URI rest, String grpc, String source, Controls.Mode mode, boolean save, int fps,
+                            int quality, boolean grpcStream, Path screenshot, int frames) {
+
+    public static final String USAGE = """
+            Usage: java -jar client/target/client.jar [options]    (or: make client ARGS="...")
+
+            Sends the same camera frames to the REST and the gRPC server and shows both answers side
+            by side. Keys: %s.
+
+              --rest URL        REST endpoint (REST_URL, default http://localhost:8001/predict)
+              --grpc HOST:PORT  gRPC server (GRPC_TARGET, default localhost:50051)
+              --grpc-mode M     unary (Predict, one call per frame, default) or stream (PredictStream,
+                                one long-lived call)
+            %s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
+              --save            start with saving on (the servers store each frame)
+              --fps N           frames per second read from the source (default 30)
+              --quality N       JPEG quality of the frames sent, 1-100 (default 95)
+              --screenshot FILE.png  run --frames frames, write the window to FILE.png and exit;
+                                works without a display (the window is shown only if there is one)
+              --frames N        frames for --screenshot (default 60)
+              --help            this text
+            """.formatted(Controls.KEYS, FrameSources.USAGE);
+
+    public static ClientOptions read(Config config) {
+        String restUrl = config.get("rest", "REST_URL", "http://localhost:8001/predict");
+        URI rest;
+        try {
+            rest = URI.create(restUrl);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--rest: '" + restUrl + "' is not a URL (" + e.getMessage() + ")");
+        }
+        if (!"http".equals(rest.getScheme()) && !"https".equals(rest.getScheme()) || rest.getHost() == null) {
+            throw new IllegalArgumentException("--rest: expected a URL like http://localhost:8001/predict, got '"
+                    + restUrl + "'");
+        }
+        String grpc = config.get("grpc", "GRPC_TARGET", "localhost:50051");
+        String grpcMode = config.get("grpc-mode", null, "unary");
+        if (!grpcMode.equals("unary") && !grpcMode.equals("stream")) {
+            throw new IllegalArgumentException("--grpc-mode must be unary or stream, got '" + grpcMode + "'");
+        }
+        String screenshot = config.get("screenshot", null, null);
+        if (screenshot != null && !screenshot.toLowerCase().endsWith(".png")) {
+            throw new IllegalArgumentException("--screenshot writes a PNG: give a file name ending in .png");
+        }
+        ClientOptions options = new ClientOptions(rest, grpc,
+                config.get("source", null, "webcam:0"),
+                Controls.Mode.ofKey(config.getInt("mode", null, 3, 1)),
+                config.getBoolean("save", null, false),
+                (int) config.getLong("fps", null, 30, 1, 120),
+                (int) config.getLong("quality", null, SampleFrames.JPEG_QUALITY, 1, 100),
+                grpcMode.equals("stream"),
+                screenshot == null ? null : Path.of(screenshot),
+                (int) config.getLong("frames", null, 60, 1, 100_000));
+        if (config.has("frames") && screenshot == null) {
+            throw new IllegalArgumentException("--frames goes with --screenshot FILE.png");
+        }
+        config.rejectUnknown();
+        return options;
+    }
+}

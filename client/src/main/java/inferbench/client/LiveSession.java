@@ -1,0 +1,147 @@
+package inferbench.client;
+
+import inferbench.client.source.FrameSource;
+import inferbench.client.transport.Transport;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A running client without its window: a capture thread that reads frames at a steady rate
+ * into {@link LatestFrame}, and one {@link ProtocolWorker} thread per protocol. The window,
+ * the screenshot mode and the tests all drive it the same way.
+ */
+public final class LiveSession implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(LiveSession.class.getName());
+
+    private final FrameSource source;
+    private final List<Transport> transports;
+    private final Controls controls;
+    private final int fps;
+    private final int jpegQuality;
+    private final LatestFrame frames = new LatestFrame();
+    private final PanelState rest;
+    private final PanelState grpc;
+    private final Thread capture;
+    private final List<Thread> workers;
+    private volatile String sourceProblem = "";
+    private volatile long captured;
+    private boolean closed;
+
+    /**
+     * @param restTarget and {@code grpcTarget}: the addresses shown on the panels
+     * @param frameLimit stop capturing after this many frames; 0 for no limit
+     */
+    public LiveSession(FrameSource source, Transport restTransport, String restTarget, Transport grpcTransport,
+                       String grpcTarget, Controls controls, int fps, int jpegQuality, long frameLimit) {
+        this.source = source;
+        this.transports = List.of(restTransport, grpcTransport);
+        this.controls = controls;
+        this.fps = fps;
+        this.jpegQuality = jpegQuality;
+        this.rest = new PanelState(restTransport.name(), restTarget);
+        this.grpc = new PanelState(grpcTransport.name(), grpcTarget);
+        this.capture = new Thread(() -> captureLoop(frameLimit), "capture");
+        this.workers = List.of(
+                new Thread(new ProtocolWorker(restTransport, rest, frames, controls, Controls.Mode::rest), "rest-worker"),
+                new Thread(new ProtocolWorker(grpcTransport, grpc, frames, controls, Controls.Mode::grpc), "grpc-worker"));
+    }
+
+    public void start() {
+        capture.setDaemon(true);
+        capture.start();
+        for (Thread worker : workers) {
+            worker.setDaemon(true); // a worker stuck in native code must not keep the JVM alive
+            worker.start();
+        }
+    }
+
+    public Controls controls() {
+        return controls;
+    }
+
+    /** Zeroes both panels' metrics (the r key). */
+    public void resetMetrics() {
+        rest.reset();
+        grpc.reset();
+    }
+
+    public WindowView view() {
+        String problem = sourceProblem;
+        Controls.Mode mode = controls.mode();
+        boolean save = controls.save();
+        return new WindowView(problem.isEmpty() ? source.description() : source.description() + ": " + problem,
+                mode, save, rest.view(mode.rest(), save), grpc.view(mode.grpc(), save));
+    }
+
+    /**
+     * Waits until capture has stopped (frame limit reached, or the source failed) and each
+     * enabled protocol has dealt with the last frame: answered, failed or timed out.
+     */
+    public boolean awaitLastFrame(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        capture.join(timeoutMillis);
+        if (capture.isAlive()) {
+            return false;
+        }
+        long last = captured;
+        for (PanelState panel : List.of(rest, grpc)) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (!panel.awaitTried(last, Math.max(1, left))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Stops the threads, then closes the transports and the source; safe to call twice. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        capture.interrupt();
+        frames.close();
+        workers.forEach(Thread::interrupt);
+        try {
+            capture.join(2000);
+            for (Thread worker : workers) {
+                worker.join(Transport.TIMEOUT.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        transports.forEach(Transport::close);
+        if (!capture.isAlive()) {
+            source.close(); // never under a thread that may still be reading from it
+        }
+    }
+
+    /** Reads frames at the requested rate; a camera slower than that sets its own pace. */
+    private void captureLoop(long frameLimit) {
+        long period = 1_000_000_000L / fps;
+        long next = System.nanoTime();
+        try {
+            for (long id = 1; frameLimit == 0 || id <= frameLimit; id++) {
+                frames.publish(new Frame(id, source.next(), jpegQuality));
+                captured = id;
+                next += period;
+                long wait = next - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                } else if (-wait > period) {
+                    next = System.nanoTime(); // fell behind: do not burst to catch up
+                }
+            }
+        } catch (InterruptedException e) {
+            // closing
+        } catch (Exception e) {
+            sourceProblem = "stopped: " + e.getMessage();
+            LOG.log(Level.WARNING, "capture from " + source.description() + " stopped", e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package inferbench.client.transport;
+
+import com.google.protobuf.UnsafeByteOperations;
+import inferbench.common.Box;
+import inferbench.proto.Detection;
+import inferbench.proto.Image;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** What the two gRPC transports share: the channel's life, and the messages to and from Reply. */
+final class GrpcWire {
+    private GrpcWire() {
+    }
+
+    /** A plaintext channel, as the original client opens it; it connects on the first call. */
+    static ManagedChannel openChannel(String target) {
+        return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    }
+
+    /** Lets in-flight calls finish for a moment, then cuts the rest. */
+    static void closeChannel(ManagedChannel channel) {
+        channel.shutdown();
+        try {
+            if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
+                channel.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            channel.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The JPEG is wrapped, not copied: neither this code nor the caller changes it while it is sent. */
+    static Image image(byte[] jpeg, boolean save) {
+        return Image.newBuilder()
+                .setData(UnsafeByteOperations.unsafeWrap(jpeg))
+                .setMime("image/jpeg")
+                .setSave(save)
+                .build();
+    }
+
+    static Reply reply(Detection detection, long requestBytes) {
+        long responseBytes = detection.getSerializedSize();
+        if (!detection.getError().isEmpty()) {
+            return Reply.refused(detection.getError(), requestBytes, responseBytes);
+        }
+        List<Box> boxes = new ArrayList<>(detection.getBoxesCount());
+        for (inferbench.proto.Box b : detection.getBoxesList()) {
+            boxes.add(new Box(b.getX(), b.getY(), b.getW(), b.getH()));
+        }
+        return new Reply(detection.getStatus(), boxes, detection.getScoresList(), detection.getDetectionCount(),
+                detection.getLatencyMs(), detection.getFilename(), detection.getSaveError(), "",
+                requestBytes, responseBytes);
+    }
+
+    /**
+     * These codes are what grpc-java reports itself when no answer came (no connection, the
+     * deadline passed, the call was cut): the caller throws them. Any other status was the
+     * server's answer, such as INVALID_ARGUMENT for a bad frame or RESOURCE_EXHAUSTED when busy.
+     */
+    static boolean noAnswer(Status status) {
+        return switch (status.getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> true;
+            default -> false;
+        };
+    }
+
+    static String describe(Status status) {
+        return status.getDescription() == null ? status.getCode().toString()
+                : status.getCode() + ": " + status.getDescription();
+    }
+}

@@ -1,0 +1,135 @@
+package inferbench.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import inferbench.client.source.ImageSource;
+import inferbench.client.source.MatImages;
+import inferbench.client.transport.GrpcStreamTransport;
+import inferbench.client.transport.GrpcUnaryTransport;
+import inferbench.client.transport.Reply;
+import inferbench.client.transport.TestServers;
+import inferbench.client.transport.RestTransport;
+import inferbench.client.transport.Transport;
+import inferbench.common.Box;
+import inferbench.common.SampleFrames;
+import java.awt.Point;
+import java.awt.image.BufferedImage;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Predicate;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The whole client against the real REST and gRPC servers, headless. */
+@Timeout(120)
+class ClientEndToEndTest {
+    private static final int FRAMES = 30;
+    private static TestServers servers;
+
+    @BeforeAll
+    static void startServers(@TempDir Path storage) throws Exception {
+        servers = TestServers.start(storage);
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        servers.close();
+    }
+
+    @ParameterizedTest(name = "gRPC {0}")
+    @ValueSource(strings = {"unary", "stream"})
+    void thirtySampleFramesShowOneFaceWithEqualBoxesInBothPanels(String grpcMode) throws Exception {
+        Transport grpc = grpcMode.equals("stream") ? new GrpcStreamTransport(servers.grpcTarget())
+                : new GrpcUnaryTransport(servers.grpcTarget());
+        WindowView view;
+        try (LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
+                new RestTransport(servers.restUrl(), RestTransport.Body.MULTIPART), "rest", grpc, "grpc",
+                new Controls(Controls.Mode.BOTH, false), 30, SampleFrames.JPEG_QUALITY, FRAMES)) {
+            session.start();
+            assertTrue(session.awaitLastFrame(60_000), "both protocols answered the last frame");
+            view = session.view();
+        }
+        for (PanelView panel : List.of(view.rest(), view.grpc())) {
+            assertEquals(FRAMES, panel.frameId(), panel.protocol());
+            assertEquals("", panel.error(), panel.protocol());
+            assertEquals("OK", panel.reply().status(), panel.protocol());
+            assertEquals(1, panel.reply().boxes().size(), panel.protocol());
+            assertTrue(panel.metrics().replies() > 0);
+        }
+        List<Box> restBoxes = view.rest().reply().boxes();
+        assertEquals(restBoxes, view.grpc().reply().boxes(), "REST and gRPC found the same box");
+        byte[] lastFrame = MatImages.encodeJpeg(view.rest().image(), SampleFrames.JPEG_QUALITY);
+        assertEquals(servers.pipeline.process(lastFrame, false, "test").boxes(), restBoxes,
+                "the servers answered what the pipeline finds in the same JPEG");
+
+        BufferedImage picture = new WindowRenderer().render(view);
+        Box box = restBoxes.get(0);
+        for (int panel = 0; panel < 2; panel++) {
+            Point at = WindowRenderer.imageOrigin(panel);
+            assertEquals(Theme.BOX.getRGB(), picture.getRGB(at.x + Math.round(box.x()),
+                    at.y + Math.round(box.y() + box.h() / 2)), "the box is drawn on panel " + panel);
+        }
+    }
+
+    @Test
+    void theScreenshotCommandDrawsBothAnswers(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("client.png");
+        ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", servers.restUrl().toString(),
+                "--grpc", servers.grpcTarget(), "--grpc-mode", "stream", "--screenshot", png.toString(), "--frames", "10");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("REST: frame 10, OK, 1 face(s)"), run.err());
+        assertTrue(run.err().contains("gRPC stream: frame 10, OK, 1 face(s)"), run.err());
+        BufferedImage picture = ImageIO.read(png.toFile());
+        assertEquals(WindowRenderer.WIDTH, picture.getWidth());
+        assertEquals(WindowRenderer.HEIGHT, picture.getHeight());
+    }
+
+    @ParameterizedTest(name = "gRPC {0}")
+    @ValueSource(strings = {"unary", "stream"})
+    void recoversByItselfWhenTheServersComeBack(String grpcMode, @TempDir Path storage) throws Exception {
+        int restPort = freePort();
+        int grpcPort = freePort();
+        Transport grpc = grpcMode.equals("stream") ? new GrpcStreamTransport("127.0.0.1:" + grpcPort)
+                : new GrpcUnaryTransport("127.0.0.1:" + grpcPort);
+        try (LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
+                new RestTransport(URI.create("http://127.0.0.1:" + restPort + "/predict"),
+                        RestTransport.Body.MULTIPART), "rest", grpc, "grpc",
+                new Controls(Controls.Mode.BOTH, false), 10, SampleFrames.JPEG_QUALITY, 0)) {
+            session.start();
+            awaitView(session, v -> !v.rest().error().isEmpty() && !v.grpc().error().isEmpty());
+            assertEquals("cannot connect (server down?)", session.view().rest().error());
+            assertEquals("cannot connect (server down?)", session.view().grpc().error());
+            try (TestServers late = TestServers.start(storage, restPort, grpcPort)) {
+                awaitView(session, v -> v.rest().error().isEmpty() && v.rest().reply() != null
+                        && v.grpc().error().isEmpty() && v.grpc().reply() != null);
+                Reply reply = session.view().grpc().reply();
+                assertEquals("OK", reply.status());
+            }
+        }
+    }
+
+    private static void awaitView(LiveSession session, Predicate<WindowView> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (!condition.test(session.view())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the client did not get there in 30 s: " + session.view());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

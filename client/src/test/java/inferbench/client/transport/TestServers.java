@@ -1,0 +1,58 @@
+package inferbench.client.transport;
+
+import inferbench.common.Config;
+import inferbench.common.DetectionPipeline;
+import inferbench.common.ServerSettings;
+import inferbench.grpc.GrpcServer;
+import inferbench.rest.RestServer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/** The real REST and gRPC servers, in this JVM on loopback ports, sharing one pipeline. */
+public final class TestServers implements AutoCloseable {
+    public final DetectionPipeline pipeline;
+    public final RestServer rest;
+    public final GrpcServer grpc;
+
+    private TestServers(DetectionPipeline pipeline, RestServer rest, GrpcServer grpc) {
+        this.pipeline = pipeline;
+        this.rest = rest;
+        this.grpc = grpc;
+    }
+
+    /** Both servers on ports the system chooses. */
+    public static TestServers start(Path storage) throws Exception {
+        return start(storage, 0, 0);
+    }
+
+    public static TestServers start(Path storage, int restPort, int grpcPort) throws Exception {
+        ServerSettings rest = settings(storage, restPort);
+        DetectionPipeline pipeline = rest.buildPipeline();
+        RestServer restServer = new RestServer(rest, pipeline);
+        restServer.start();
+        GrpcServer grpcServer = new GrpcServer(settings(storage, grpcPort), pipeline).start();
+        return new TestServers(pipeline, restServer, grpcServer);
+    }
+
+    public URI restUrl() {
+        return URI.create("http://127.0.0.1:" + rest.address().getPort() + "/predict");
+    }
+
+    public String grpcTarget() {
+        return "127.0.0.1:" + grpc.port();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        rest.stop(Duration.ofSeconds(2));
+        grpc.stop(Duration.ofSeconds(2));
+    }
+
+    private static ServerSettings settings(Path storage, int port) {
+        String[] flags = {"--port", Integer.toString(port), "--bind", "127.0.0.1", "--workers", "2",
+                "--access-log", "false", "--storage", storage.toString()};
+        return ServerSettings.read(new Config(flags, Map.of()), port);
+    }
+}

@@ -1,11 +1,9 @@
 package inferbench.grpc;
 
-import inferbench.common.Config;
 import inferbench.common.DetectionPipeline;
 import inferbench.common.ListenAddress;
-import inferbench.common.ServerConsole;
+import inferbench.common.ServerMain;
 import inferbench.common.ServerSettings;
-import inferbench.common.StopSignals;
 import inferbench.common.WorkerPool;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.InsecureServerCredentials;
@@ -16,7 +14,6 @@ import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +30,7 @@ import java.util.logging.Logger;
  * <p>{@code start}, {@code stop} and {@code blockUntilShutdown} follow grpc-java's
  * HelloWorldServer. Tests build it with port 0 and read {@link #port()}.
  */
-public final class GrpcServer {
+public final class GrpcServer implements ServerMain.Server {
     static final String NAME = "server-grpc";
     public static final int DEFAULT_PORT = 50051;
     /**
@@ -53,7 +50,7 @@ public final class GrpcServer {
               --host HOST       with --probe: the server's address (default 127.0.0.1)
               --help            print this help
 
-            """ + ServerConsole.EXIT_STATUS_HELP;
+            """ + ServerMain.EXIT_STATUS_HELP;
 
     /**
      * grpc logs every message over the size limit as a WARNING with a 40-line stack trace. That is
@@ -62,6 +59,11 @@ public final class GrpcServer {
      */
     private static final Logger GRPC_STREAM_LOG =
             Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+
+    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE, settings -> {
+        GRPC_STREAM_LOG.setLevel(Level.SEVERE);
+        return new GrpcServer(settings, settings.buildPipeline()).start();
+    }, HealthProbe::check);
 
     private final ServerSettings settings;
     private final WorkerPool workers;
@@ -122,6 +124,7 @@ public final class GrpcServer {
      *
      * @return true if every call finished within the grace period
      */
+    @Override
     public boolean stop(Duration grace) {
         if (stopping.compareAndSet(false, true)) {
             health.enterTerminalState();
@@ -146,6 +149,7 @@ public final class GrpcServer {
     }
 
     /** Returns when {@link #stop} has finished (or the waiting thread is interrupted). */
+    @Override
     public void blockUntilShutdown() {
         try {
             stopped.await();
@@ -163,7 +167,13 @@ public final class GrpcServer {
         return (InetSocketAddress) server.getListenSockets().get(0);
     }
 
+    @Override
+    public String where() {
+        return ListenAddress.hostPort(address());
+    }
+
     /** Calls running or waiting for a worker. */
+    @Override
     public int requestsInFlight() {
         return workers.inFlight();
     }
@@ -180,42 +190,8 @@ public final class GrpcServer {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    /** Everything main does; returns the exit status (see {@link ServerConsole}). */
+    /** Everything main does; returns the exit status (see {@link ServerMain}). */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ServerSettings settings;
-        GrpcServer server;
-        try {
-            Config config = new Config(args, env);
-            if (config.has("help")) {
-                out.print(USAGE);
-                return ServerConsole.EXIT_OK;
-            }
-            if (config.has("probe")) {
-                String host = config.get("host", null, HealthProbe.DEFAULT_HOST);
-                int port = (int) config.getLong("port", "PORT", DEFAULT_PORT, 1, 65535);
-                config.rejectUnknown();
-                return HealthProbe.check(host, port, out);
-            }
-            settings = ServerSettings.read(config, DEFAULT_PORT);
-            config.rejectUnknown();
-            GRPC_STREAM_LOG.setLevel(Level.SEVERE);
-            server = new GrpcServer(settings, settings.buildPipeline()).start();
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return ServerConsole.EXIT_BAD_CONFIGURATION;
-        } catch (IOException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return ServerConsole.EXIT_FAILURE;
-        }
-        StopSignals.onStop(() -> {
-            err.println(ServerConsole.stopping(NAME, server.requestsInFlight(), GRACE));
-            server.stop(GRACE);
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(GRACE), "grpc-server-stop"));
-        out.println(ServerConsole.listening(NAME, ListenAddress.hostPort(server.address()), settings));
-        server.blockUntilShutdown();
-        boolean drained = server.stop(GRACE);
-        err.println(ServerConsole.stopped(NAME, drained, GRACE));
-        return drained ? ServerConsole.EXIT_OK : ServerConsole.EXIT_FAILURE;
+        return ServerMain.run(SPEC, args, env, out, err);
     }
 }

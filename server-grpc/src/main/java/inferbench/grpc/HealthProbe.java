@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
  * grpc_health_probe). Prints one line; the exit code is 0 only when the server says SERVING.
  */
 final class HealthProbe {
-    static final String DEFAULT_HOST = "127.0.0.1";
     /** A server that takes longer than this to say it is healthy is not, for a probe. */
     static final long DEADLINE_MS = 2000;
 

@@ -14,7 +14,6 @@ import java.time.Duration;
  * {@code make run-servers} use it, so no curl is needed in the image.
  */
 final class HealthProbe {
-    static final String DEFAULT_HOST = "127.0.0.1";
     static final Duration TIMEOUT = Duration.ofSeconds(2);
 
     private HealthProbe() {

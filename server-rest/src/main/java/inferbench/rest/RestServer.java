@@ -2,17 +2,14 @@ package inferbench.rest;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import inferbench.common.Config;
 import inferbench.common.DetectionPipeline;
 import inferbench.common.JsonWriter;
 import inferbench.common.ListenAddress;
-import inferbench.common.ServerConsole;
+import inferbench.common.ServerMain;
 import inferbench.common.ServerSettings;
-import inferbench.common.StopSignals;
 import inferbench.common.WorkerPool;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -31,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>{@code start}, {@code stop} and {@code blockUntilShutdown} mirror {@code GrpcServer}.
  * Tests build it with port 0 and read {@link #address()}.
  */
-public final class RestServer {
+public final class RestServer implements ServerMain.Server {
     static final String NAME = "server-rest";
     /** Written to records.csv for results saved by this server. */
     static final String PROTOCOL = "REST";
@@ -57,7 +54,10 @@ public final class RestServer {
               --host HOST       with --probe: the server's address (default 127.0.0.1)
               --help            print this help
 
-            """ + ServerConsole.EXIT_STATUS_HELP;
+            """ + ServerMain.EXIT_STATUS_HELP;
+
+    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE,
+            settings -> new RestServer(settings, settings.buildPipeline()).start(), HealthProbe::check);
 
     private final HttpServer http;
     private final WorkerPool workers;
@@ -110,7 +110,13 @@ public final class RestServer {
         return http.getAddress();
     }
 
+    @Override
+    public String where() {
+        return "http://" + ListenAddress.hostPort(address());
+    }
+
     /** Requests running or waiting for a worker. */
+    @Override
     public int requestsInFlight() {
         return workers.inFlight();
     }
@@ -129,6 +135,7 @@ public final class RestServer {
      *
      * @return true if every request finished within the grace period
      */
+    @Override
     public boolean stop(Duration grace) {
         if (stopping.compareAndSet(false, true)) {
             busyLane.startShutdown();
@@ -142,6 +149,7 @@ public final class RestServer {
     }
 
     /** Returns when {@link #stop} has finished (or the waiting thread is interrupted). */
+    @Override
     public void blockUntilShutdown() {
         try {
             stopped.await();
@@ -154,41 +162,8 @@ public final class RestServer {
         System.exit(run(args, System.getenv(), System.out, System.err));
     }
 
-    /** Everything main does; returns the exit status (see {@link ServerConsole}). */
+    /** Everything main does; returns the exit status (see {@link ServerMain}). */
     static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        ServerSettings settings;
-        RestServer server;
-        try {
-            Config config = new Config(args, env);
-            if (config.has("help")) {
-                out.print(USAGE);
-                return ServerConsole.EXIT_OK;
-            }
-            if (config.has("probe")) {
-                String host = config.get("host", null, HealthProbe.DEFAULT_HOST);
-                int port = (int) config.getLong("port", "PORT", DEFAULT_PORT, 1, 65535);
-                config.rejectUnknown();
-                return HealthProbe.check(host, port, out);
-            }
-            settings = ServerSettings.read(config, DEFAULT_PORT);
-            config.rejectUnknown();
-            server = new RestServer(settings, settings.buildPipeline()).start();
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return ServerConsole.EXIT_BAD_CONFIGURATION;
-        } catch (IOException e) {
-            err.println(NAME + ": " + e.getMessage());
-            return ServerConsole.EXIT_FAILURE;
-        }
-        StopSignals.onStop(() -> {
-            err.println(ServerConsole.stopping(NAME, server.requestsInFlight(), GRACE));
-            server.stop(GRACE);
-        });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(GRACE), "rest-server-stop"));
-        out.println(ServerConsole.listening(NAME, "http://" + ListenAddress.hostPort(server.address()), settings));
-        server.blockUntilShutdown();
-        boolean drained = server.stop(GRACE);
-        err.println(ServerConsole.stopped(NAME, drained, GRACE));
-        return drained ? ServerConsole.EXIT_OK : ServerConsole.EXIT_FAILURE;
+        return ServerMain.run(SPEC, args, env, out, err);
     }
 }

@@ -1,5 +1,5 @@
 # Every target goes through build.sh (the one build entry point) or a built jar.
-.PHONY: build test clean
+.PHONY: build test clean client
 
 build:
 	./build.sh package
@@ -9,3 +9,63 @@ test:
 
 clean:
 	./build.sh clean
+
+# Run locally: a jar is rebuilt only when a file it is made from is newer than it.
+# run-servers starts both, logs prefixed [rest] / [grpc], and Ctrl-C stops both.
+.PHONY: run-servers run-rest run-grpc
+REST_JAR := server-rest/target/server-rest.jar
+GRPC_JAR := server-grpc/target/server-grpc.jar
+sources_of = $(shell find $(1) -path '*/target' -prune -o -type f -print)
+
+$(REST_JAR): build.sh pom.xml $(call sources_of,samples common server-rest)
+	./build.sh package server-rest
+	touch $@
+
+$(GRPC_JAR): build.sh pom.xml $(call sources_of,samples common proto server-grpc)
+	./build.sh package server-grpc
+	touch $@
+
+run-servers: $(REST_JAR) $(GRPC_JAR)
+	scripts/run-servers.sh rest grpc
+
+run-rest: $(REST_JAR)
+	scripts/run-servers.sh rest
+
+run-grpc: $(GRPC_JAR)
+	scripts/run-servers.sh grpc
+
+# Containers (needs a Docker engine): both servers on 8001 and 50051, saving to ./storage.
+# The containers run as the user who runs make, so the saved files are theirs (as root:
+# the images' own non-root user, 10001).
+.PHONY: docker-up docker-down
+COMPOSE = $(shell docker compose version >/dev/null 2>&1 && echo 'docker compose' || echo docker-compose)
+NEED_ENGINE = @docker info >/dev/null 2>&1 || { echo "$@: no Docker engine answers ('docker info' failed). \
+Start Docker, or run the servers without it: make run-servers" >&2; exit 1; }
+
+docker-up:
+	$(NEED_ENGINE)
+	mkdir -p storage/rest storage/grpc
+	@uid=$$(id -u) gid=$$(id -g); \
+	if [ "$$uid" = 0 ]; then uid=10001 gid=10001; chown $$uid:$$gid storage/rest storage/grpc; fi; \
+	echo "APP_UID=$$uid APP_GID=$$gid $(COMPOSE) up -d --build"; \
+	APP_UID=$$uid APP_GID=$$gid $(COMPOSE) up -d --build
+
+docker-down:
+	$(NEED_ENGINE)
+	$(COMPOSE) down
+
+# The desktop client; options with ARGS, e.g. make client ARGS="--source images:photos/ --grpc-mode stream".
+CLIENT_JAR := client/target/client.jar
+
+$(CLIENT_JAR): build.sh pom.xml $(call sources_of,samples common proto client/pom.xml client/src/main)
+	./build.sh package client
+	touch $@
+
+client: $(CLIENT_JAR)
+	java -jar $(CLIENT_JAR) $(ARGS)
+
+# Starts both servers itself, measures every transport against the in-process floor and writes
+# bench/results/. ARGS="--quick" is the CI check; ARGS="--help" lists the options.
+.PHONY: bench
+bench: $(REST_JAR) $(GRPC_JAR) $(CLIENT_JAR)
+	java -cp $(CLIENT_JAR) inferbench.client.bench.Benchmark $(ARGS)

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# make run-servers / run-rest / run-grpc: the servers as plain processes, no Docker.
+#   scripts/run-servers.sh [rest] [grpc]        (no argument: both)
+# Each server's log lines are prefixed [rest] / [grpc]. The script waits until every server
+# answers its health probe (java -jar <jar> --probe), says where they listen, and on Ctrl-C or
+# SIGTERM stops them with SIGTERM (each drains its in-flight requests) and waits for them, so
+# no JVM outlives it. Saved frames go to storage/rest/ and storage/grpc/.
+# Ports: REST_PORT (default 8001), GRPC_PORT (default 50051). Every other server setting is
+# read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help).
+set -o pipefail
+cd "$(dirname "$0")/.."
+
+STARTUP_LIMIT=${STARTUP_LIMIT:-90}   # seconds for every server to become healthy
+STOP_LIMIT=30                        # seconds for a server to drain and exit after SIGTERM
+
+names=() jars=() ports=() pids=()
+sleeper=
+
+# A background job of a script ignores SIGINT, so Ctrl-C reaches the JVMs only through stop():
+# one path, the same for Ctrl-C and SIGTERM. The prefixer ignores both signals so that it
+# still prints the servers' shutdown lines.
+prefix() {
+  trap '' INT TERM HUP
+  while IFS= read -r line; do
+    printf '[%s] %s\n' "$1" "$line"
+  done
+}
+
+start() {
+  local name=$1 jar=$2 port=$3
+  if [ ! -f "$jar" ]; then
+    echo "run-servers: $jar is missing: run 'make build' (or 'make run-$name', which builds it)" >&2
+    stop
+    exit 1
+  fi
+  java -jar "$jar" --port "$port" --storage "storage/$name" > >(prefix "$name") 2>&1 &
+  names+=("$name") jars+=("$jar") ports+=("$port") pids+=($!)
+}
+
+alive() {
+  kill -0 "$1" 2>/dev/null
+}
+
+nap() {
+  # In the background, so a trap runs at once instead of after the sleep.
+  sleep "$1" &
+  sleeper=$!
+  wait "$sleeper"
+}
+
+stop() {
+  trap '' INT TERM HUP
+  local i deadline status=0
+  for i in "${!pids[@]}"; do
+    kill -TERM "${pids[i]}" 2>/dev/null
+  done
+  for i in "${!pids[@]}"; do
+    deadline=$((SECONDS + STOP_LIMIT))
+    while alive "${pids[i]}" && [ "$SECONDS" -lt "$deadline" ]; do
+      sleep 0.2
+    done
+    if alive "${pids[i]}"; then
+      echo "run-servers: the ${names[i]} server did not stop within ${STOP_LIMIT}s; killing it" >&2
+      kill -KILL "${pids[i]}" 2>/dev/null
+    fi
+    wait "${pids[i]}" 2>/dev/null
+    case $? in 0|143) ;; *) status=1 ;; esac   # 143: the JVM's usual exit after SIGTERM
+  done
+  [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null
+  wait 2>/dev/null   # the prefixers, so their last lines come before the shell prompt
+  return $status
+}
+
+on_signal() {
+  echo "run-servers: stopping ${names[*]}" >&2
+  stop && echo "run-servers: stopped cleanly" >&2
+  exit $?
+}
+trap on_signal INT TERM HUP
+
+[ $# -eq 0 ] && set -- rest grpc
+for name in "$@"; do
+  case $name in
+    rest) start rest server-rest/target/server-rest.jar "${REST_PORT:-8001}" ;;
+    grpc) start grpc server-grpc/target/server-grpc.jar "${GRPC_PORT:-50051}" ;;
+    *) echo "usage: scripts/run-servers.sh [rest] [grpc]" >&2; stop; exit 2 ;;
+  esac
+done
+
+probe_host=${BIND_ADDRESS:-127.0.0.1}
+case $probe_host in 0.0.0.0|::|'[::]') probe_host=127.0.0.1 ;; esac
+deadline=$((SECONDS + STARTUP_LIMIT))
+for i in "${!names[@]}"; do
+  until answer=$(java -jar "${jars[i]}" --probe --host "$probe_host" --port "${ports[i]}" 2>&1); do
+    if ! alive "${pids[i]}"; then
+      echo "run-servers: the ${names[i]} server exited before it was healthy (its log is above)" >&2
+      stop
+      exit 1
+    fi
+    if [ "$SECONDS" -ge "$deadline" ]; then
+      echo "run-servers: the ${names[i]} server is not healthy after ${STARTUP_LIMIT}s; last probe: $answer" >&2
+      stop
+      exit 1
+    fi
+    nap 1
+  done
+done
+
+echo "run-servers: healthy and listening:"
+for i in "${!names[@]}"; do
+  case ${names[i]} in
+    rest) echo "  REST  http://localhost:${ports[i]}  POST /predict, GET /healthz   saves to storage/rest/" ;;
+    grpc) echo "  gRPC  localhost:${ports[i]}  img.Inference/Predict, PredictStream   saves to storage/grpc/" ;;
+  esac
+done
+echo "run-servers: Ctrl-C stops them."
+
+while :; do
+  for i in "${!pids[@]}"; do
+    if ! alive "${pids[i]}"; then
+      wait "${pids[i]}"
+      echo "run-servers: the ${names[i]} server exited (status $?); stopping the rest" >&2
+      stop
+      exit 1
+    fi
+  done
+  nap 1
+done

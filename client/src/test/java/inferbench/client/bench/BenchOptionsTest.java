@@ -11,11 +11,12 @@ import org.junit.jupiter.api.Test;
 class BenchOptionsTest {
 
     @Test
-    void defaultsAreFourConcurrencyLevelsOfFourHundredWebcamFrames() {
+    void defaultsAreFourConcurrencyLevelsOfThreeHundredWebcamFramesAfterAThousandWarmUpRequests() {
         BenchOptions options = BenchOptions.parse(new String[0]);
 
         assertEquals(List.of(1, 2, 4, 8), options.concurrency());
-        assertEquals(400, options.requests());
+        assertEquals(300, options.requests());
+        assertEquals(1000, options.firstWarmup());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
     }

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What both servers' {@code main} does, written once: read the configuration (or print help,
@@ -87,9 +88,12 @@ public final class ServerMain {
             return EXIT_FAILURE;
         }
         Duration grace = spec.grace();
+        AtomicBoolean signalled = new AtomicBoolean(); // Ctrl-C in a script often brings SIGINT and SIGTERM
         StopSignals.onStop(() -> {
-            err.println(spec.name() + ": stopping; " + server.requestsInFlight() + " request(s) in flight get up to "
-                    + grace.toSeconds() + " s to finish");
+            if (signalled.compareAndSet(false, true)) {
+                err.println(spec.name() + ": stopping; " + server.requestsInFlight() + " request(s) in flight get up"
+                        + " to " + grace.toSeconds() + " s to finish");
+            }
             server.stop(grace);
         });
         // also stops the server when the JVM exits some other way, e.g. System.exit from a library

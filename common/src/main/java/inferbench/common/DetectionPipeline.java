@@ -26,6 +26,8 @@ public final class DetectionPipeline {
     /** The cascade's input size, as in the original system. */
     public static final int DETECT_SIDE = 300;
     public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+    /** What both servers answer for any other media type, in the original service's words. */
+    public static final String ONLY_JPEG = "Only image/jpeg supported";
 
     private static final Logger LOG = Logger.getLogger(DetectionPipeline.class.getName());
     private static final double BOX_SCALE = (double) CROP_SIDE / DETECT_SIDE;
@@ -40,6 +42,11 @@ public final class DetectionPipeline {
         this.store = store;
         this.maxPixels = maxPixels;
         this.decodeMode = decodeMode;
+    }
+
+    /** image/jpeg, or the common misspelling image/jpg, in any case: the media types both servers accept. */
+    public static boolean isJpegMediaType(String type) {
+        return type.equalsIgnoreCase("image/jpeg") || type.equalsIgnoreCase("image/jpg");
     }
 
     /**

@@ -12,7 +12,6 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,7 +29,6 @@ import java.util.logging.Logger;
 final class InferenceService extends InferenceGrpc.InferenceImplBase {
     /** Written to records.csv for results saved through this server. */
     static final String PROTOCOL = "gRPC";
-    static final String ONLY_JPEG = "Only image/jpeg supported";
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
 
@@ -84,9 +82,9 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
 
     /** Runs one image through the pipeline; a refused image is INVALID_ARGUMENT saying why. */
     Detection detect(Image image) throws StatusException {
-        String mime = image.getMime().toLowerCase(Locale.ROOT);
-        if (!mime.isEmpty() && !mime.equals("image/jpeg") && !mime.equals("image/jpg")) {
-            throw Status.INVALID_ARGUMENT.withDescription(ONLY_JPEG).asException();
+        String mime = image.getMime();
+        if (!mime.isEmpty() && !DetectionPipeline.isJpegMediaType(mime)) {
+            throw Status.INVALID_ARGUMENT.withDescription(DetectionPipeline.ONLY_JPEG).asException();
         }
         try {
             return toDetection(pipeline.process(image.getData().toByteArray(), image.getSave(), PROTOCOL));

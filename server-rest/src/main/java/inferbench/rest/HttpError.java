@@ -1,5 +1,6 @@
 package inferbench.rest;
 
+import inferbench.common.DetectionPipeline;
 import java.util.Map;
 
 /**
@@ -13,8 +14,6 @@ import java.util.Map;
  * Details follow FastAPI's wording where the original service had one ("Not Found").
  */
 final class HttpError extends Exception {
-    static final String ONLY_JPEG = "Only image/jpeg supported";
-
     private final int status;
     private final Map<String, String> headers;
 
@@ -46,7 +45,7 @@ final class HttpError extends Exception {
     }
 
     static HttpError unsupportedMediaType() {
-        return new HttpError(415, ONLY_JPEG, Map.of());
+        return new HttpError(415, DetectionPipeline.ONLY_JPEG, Map.of());
     }
 
     static HttpError busy() {

@@ -64,10 +64,9 @@ final class PredictHandler implements Routes.Endpoint {
         return file.bytes();
     }
 
-    /** image/jpeg, or the common misspelling image/jpg; any case, parameters ignored (RFC 9110 8.3.1). */
+    /** The pipeline's JPEG media types; parameters such as a charset are ignored (RFC 9110 8.3.1). */
     private static boolean isJpeg(HeaderValue contentType) {
-        String type = contentType.lowerCaseValue();
-        return type.equals("image/jpeg") || type.equals("image/jpg");
+        return DetectionPipeline.isJpegMediaType(contentType.lowerCaseValue());
     }
 
     /** {@code save=0} or {@code save=1}; absent means 0; anything else is refused. Other parameters are ignored. */

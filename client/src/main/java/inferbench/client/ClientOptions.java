@@ -43,7 +43,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--rest: '" + restUrl + "' is not a URL (" + e.getMessage() + ")");
         }
-        if (!"http".equals(rest.getScheme()) && !"https".equals(rest.getScheme()) || rest.getHost() == null) {
+        if (!"http".equals(rest.getScheme()) || rest.getHost() == null) {
             throw new IllegalArgumentException("--rest: expected a URL like http://localhost:8001/predict, got '"
                     + restUrl + "'");
         }

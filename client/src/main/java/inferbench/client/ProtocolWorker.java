@@ -3,7 +3,7 @@ package inferbench.client;
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
 import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
@@ -80,7 +80,7 @@ final class ProtocolWorker implements Runnable {
                 return "cannot connect (server down?)";
             }
         }
-        if (e instanceof HttpTimeoutException || e instanceof TimeoutException) {
+        if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
             return "no answer within " + Transport.TIMEOUT.toSeconds() + " s";
         }
         String message = e.getMessage();

@@ -4,48 +4,44 @@ import inferbench.common.Box;
 import inferbench.common.JsonReader;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * REST through the JDK {@link HttpClient}: {@code POST /predict?save=0|1} with the JPEG either
- * in a multipart body (what the original client sends) or as the raw body with
- * {@code Content-Type: image/jpeg} (which lets the benchmark see what multipart itself costs).
+ * REST over HTTP/1.1: {@code POST /predict?save=0|1} with the JPEG either in a multipart body
+ * (what the original client sends) or as the raw body with {@code Content-Type: image/jpeg}
+ * (which lets the benchmark see what multipart itself costs).
  *
- * <p>Thread safe: {@code HttpClient} may be shared, and keeps connections alive between
- * requests (HTTP/1.1 keep-alive), opening one more connection for each request in flight at
- * once. HTTP/1.1 is asked for explicitly: on plain http the client's default, HTTP/2, would
- * add an upgrade offer to every request that the JDK server ignores anyway.
+ * <p>Thread safe: each request takes an idle kept-alive {@link HttpConnection}, or opens one,
+ * and puts it back when the response has been read; so there is one connection per request in
+ * flight at once, as with a browser or Python's requests. The servers speak plain HTTP, so
+ * https addresses are refused.
  */
 public final class RestTransport implements Transport {
     /** How the JPEG travels in the request body. */
     public enum Body { MULTIPART, RAW_JPEG }
 
-    private final HttpClient http;
     private final URI url;
     private final Body body;
+    private final String host;
+    private final int port;
+    private final Deque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
 
     /** @param predictUrl the server's /predict address, such as http://localhost:8001/predict */
     public RestTransport(URI predictUrl, Body body) {
-        this(predictUrl, body, HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(TIMEOUT)
-                .build());
-    }
-
-    /** Uses a given client, so several transports can share its connections. */
-    public RestTransport(URI predictUrl, Body body, HttpClient http) {
-        if (!"http".equals(predictUrl.getScheme()) && !"https".equals(predictUrl.getScheme())) {
-            throw new IllegalArgumentException("the REST address must start with http:// or https://, got " + predictUrl);
+        if (!"http".equals(predictUrl.getScheme()) || predictUrl.getHost() == null) {
+            throw new IllegalArgumentException("the REST address must be an http:// URL such as "
+                    + "http://localhost:8001/predict (the servers speak plain HTTP), got " + predictUrl);
         }
-        this.http = http;
         this.url = predictUrl;
         this.body = body;
+        this.host = predictUrl.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal comes in brackets
+        this.port = predictUrl.getPort() < 0 ? 80 : predictUrl.getPort();
     }
 
     @Override
@@ -54,7 +50,7 @@ public final class RestTransport implements Transport {
     }
 
     @Override
-    public Reply send(byte[] jpeg, boolean save) throws IOException, InterruptedException {
+    public Reply send(byte[] jpeg, boolean save) throws IOException {
         byte[] payload;
         String contentType;
         if (body == Body.MULTIPART) {
@@ -65,23 +61,66 @@ public final class RestTransport implements Transport {
             payload = jpeg;
             contentType = "image/jpeg";
         }
-        HttpRequest request = HttpRequest.newBuilder(withSave(save))
-                .timeout(TIMEOUT)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(payload))
-                .build();
-        HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        return reply(response.statusCode(), response.body(), payload.length);
+        byte[] head = requestHead(save, contentType, payload.length);
+        HttpConnection.Response response = exchange(head, payload, System.nanoTime() + TIMEOUT.toNanos());
+        return reply(response.status(), response.body(), payload.length);
     }
 
-    /** Java 17's HttpClient has no close(): its threads are daemons and end with the client. */
+    private byte[] requestHead(boolean save, String contentType, int contentLength) {
+        String path = url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+        String query = (url.getRawQuery() == null ? "" : url.getRawQuery() + "&") + "save=" + (save ? "1" : "0");
+        return ("POST " + path + "?" + query + " HTTP/1.1\r\n"
+                + "Host: " + url.getRawAuthority() + "\r\n"
+                + "Content-Type: " + contentType + "\r\n"
+                + "Content-Length: " + contentLength + "\r\n"
+                + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * Sends on an idle connection if there is one. If the server had closed that connection
+     * while it sat idle (it never read the request, so sending again cannot do anything twice),
+     * the request goes once more on a new connection.
+     */
+    private HttpConnection.Response exchange(byte[] head, byte[] payload, long deadline) throws IOException {
+        HttpConnection connection = idle.pollFirst();
+        if (connection != null) {
+            try {
+                return keepOrClose(connection, connection.exchange(head, payload, deadline));
+            } catch (HttpConnection.NoResponse stale) {
+                connection.close();
+            } catch (IOException e) {
+                connection.close();
+                throw e;
+            }
+        }
+        connection = HttpConnection.open(host, port, deadline);
+        try {
+            return keepOrClose(connection, connection.exchange(head, payload, deadline));
+        } catch (IOException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private HttpConnection.Response keepOrClose(HttpConnection connection, HttpConnection.Response response) {
+        if (response.reusable() && !closed) {
+            idle.offerFirst(connection);
+            if (closed && idle.remove(connection)) { // close() ran meanwhile
+                connection.close();
+            }
+        } else {
+            connection.close();
+        }
+        return response;
+    }
+
+    /** Closes the idle connections; a request still in flight closes its own when it ends. */
     @Override
     public void close() {
-    }
-
-    private URI withSave(boolean save) {
-        String query = "save=" + (save ? "1" : "0");
-        return URI.create(url + (url.getRawQuery() == null ? "?" : "&") + query);
+        closed = true;
+        for (HttpConnection connection; (connection = idle.pollFirst()) != null; ) {
+            connection.close();
+        }
     }
 
     /** Maps an HTTP answer to a Reply: 200 carries the detection, anything else {"detail": ...}. */

@@ -1,5 +1,6 @@
 package inferbench.common;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -56,6 +57,15 @@ public final class DetectionPipeline {
      * @throws InvalidImageException when the data is not an acceptable JPEG
      */
     public DetectionResult process(byte[] jpeg, boolean save, String protocol) throws InvalidImageException {
+        return process(ByteBuffer.wrap(jpeg), save, protocol);
+    }
+
+    /**
+     * Detects faces in the JPEG between the buffer's position and limit, which are left as they
+     * are. A buffer over an array (the servers pass a multipart part, or protobuf's own bytes)
+     * goes to OpenCV without a copy on the Java side.
+     */
+    public DetectionResult process(ByteBuffer jpeg, boolean save, String protocol) throws InvalidImageException {
         long start = System.nanoTime();
         JpegHeader.check(jpeg, maxPixels);
         boolean decodeGrey = !save && decodeMode == DecodeMode.GREY;
@@ -102,9 +112,17 @@ public final class DetectionPipeline {
         }
     }
 
-    private static Mat decode(byte[] jpeg, int flags) throws InvalidImageException {
-        MatOfByte buffer = new MatOfByte(jpeg);
+    private static Mat decode(ByteBuffer jpeg, int flags) throws InvalidImageException {
+        MatOfByte buffer = new MatOfByte();
         try {
+            buffer.alloc(jpeg.remaining());
+            if (jpeg.hasArray()) {
+                buffer.put(0, 0, jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
+            } else { // read-only or direct: no array to hand over
+                byte[] copy = new byte[jpeg.remaining()];
+                jpeg.duplicate().get(copy);
+                buffer.put(0, 0, copy);
+            }
             Mat image = Imgcodecs.imdecode(buffer, flags);
             if (image.empty()) {
                 image.release();

@@ -1,5 +1,7 @@
 package inferbench.common;
 
+import java.nio.ByteBuffer;
+
 /**
  * Reads a JPEG's frame size from its markers, before any pixel is decoded.
  *
@@ -14,8 +16,15 @@ public record JpegHeader(int width, int height) {
 
     private static final int SOI = 0xD8, EOI = 0xD9, SOS = 0xDA;
 
-    /** Parses the header and checks the frame size against {@code maxPixels} and {@link #MAX_SIDE}. */
     public static JpegHeader check(byte[] data, long maxPixels) throws InvalidImageException {
+        return check(ByteBuffer.wrap(data), maxPixels);
+    }
+
+    /**
+     * Parses the header of the JPEG between the buffer's position and limit (left as they are)
+     * and checks the frame size against {@code maxPixels} and {@link #MAX_SIDE}.
+     */
+    public static JpegHeader check(ByteBuffer data, long maxPixels) throws InvalidImageException {
         JpegHeader header = parse(data);
         if (header.width > MAX_SIDE || header.height > MAX_SIDE) {
             throw new InvalidImageException(String.format(
@@ -31,15 +40,20 @@ public record JpegHeader(int width, int height) {
         return header;
     }
 
-    /** Finds the SOF segment and reads its size; also requires the end-of-image marker. */
     public static JpegHeader parse(byte[] data) throws InvalidImageException {
-        if (data == null || data.length == 0) {
+        return parse(data == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(data));
+    }
+
+    /** Finds the SOF segment and reads its size; also requires the end-of-image marker. */
+    public static JpegHeader parse(ByteBuffer jpeg) throws InvalidImageException {
+        ByteBuffer data = jpeg.slice(); // indexes from 0, whatever the caller's position
+        if (data.limit() == 0) {
             throw new InvalidImageException("empty image: no bytes received");
         }
-        if (data.length >= 8 && (data[0] & 0xFF) == 0x89 && data[1] == 'P' && data[2] == 'N' && data[3] == 'G') {
+        if (data.limit() >= 8 && u8(data, 0) == 0x89 && data.get(1) == 'P' && data.get(2) == 'N' && data.get(3) == 'G') {
             throw new InvalidImageException("not a JPEG: the data is a PNG image (only image/jpeg is supported)");
         }
-        if (data.length < 4 || u8(data, 0) != 0xFF || u8(data, 1) != SOI) {
+        if (data.limit() < 4 || u8(data, 0) != 0xFF || u8(data, 1) != SOI) {
             throw new InvalidImageException("not a JPEG: the data does not start with the JPEG SOI marker FF D8");
         }
         JpegHeader header = findFrame(data);
@@ -50,9 +64,9 @@ public record JpegHeader(int width, int height) {
         return header;
     }
 
-    private static JpegHeader findFrame(byte[] data) throws InvalidImageException {
+    private static JpegHeader findFrame(ByteBuffer data) throws InvalidImageException {
         int pos = 2;
-        while (pos + 4 <= data.length) {
+        while (pos + 4 <= data.limit()) {
             if (u8(data, pos) != 0xFF) {
                 throw new InvalidImageException("corrupt JPEG: expected a marker at byte " + pos);
             }
@@ -69,7 +83,7 @@ public record JpegHeader(int width, int height) {
                 throw new InvalidImageException("corrupt JPEG: bad segment length at byte " + pos);
             }
             if (isStartOfFrame(marker)) {
-                if (pos + 9 > data.length) {
+                if (pos + 9 > data.limit()) {
                     break;
                 }
                 int height = (u8(data, pos + 5) << 8) | u8(data, pos + 6);
@@ -90,15 +104,15 @@ public record JpegHeader(int width, int height) {
     }
 
     /** Some encoders pad the file with zero bytes after EOI; those are allowed. */
-    private static boolean endsWithEoi(byte[] data) {
-        int end = data.length;
-        while (end > 2 && data[end - 1] == 0) {
+    private static boolean endsWithEoi(ByteBuffer data) {
+        int end = data.limit();
+        while (end > 2 && data.get(end - 1) == 0) {
             end--;
         }
         return end >= 4 && u8(data, end - 2) == 0xFF && u8(data, end - 1) == EOI;
     }
 
-    private static int u8(byte[] data, int index) {
-        return data[index] & 0xFF;
+    private static int u8(ByteBuffer data, int index) {
+        return data.get(index) & 0xFF;
     }
 }

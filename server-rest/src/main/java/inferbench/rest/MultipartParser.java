@@ -36,12 +36,6 @@ final class MultipartParser {
 
     /** One part: its form field name, file name and media type from its headers, and its content. */
     record Part(String name, String filename, String contentType, ByteBuffer content) {
-        /** A copy of the content. */
-        byte[] bytes() {
-            byte[] copy = new byte[content.remaining()];
-            content.duplicate().get(copy);
-            return copy;
-        }
     }
 
     private final byte[] body;
@@ -160,7 +154,8 @@ final class MultipartParser {
         HeaderValue disposition = HeaderValue.parse(headers.get("content-disposition"));
         // RFC 7578 section 4.4: a part without Content-Type is text/plain
         String contentType = headers.getOrDefault("content-type", "text/plain");
-        ByteBuffer content = ByteBuffer.wrap(body, start, end - start).slice().asReadOnlyBuffer();
+        // a view, not a copy, and not read-only: the pipeline hands the array itself to OpenCV
+        ByteBuffer content = ByteBuffer.wrap(body, start, end - start).slice();
         return new Part(disposition.param("name"), disposition.param("filename"), contentType, content);
     }
 

@@ -7,6 +7,7 @@ import inferbench.common.InvalidImageException;
 import inferbench.common.JsonWriter;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -34,7 +35,7 @@ final class PredictHandler implements Routes.Endpoint {
     public void handle(HttpExchange exchange) throws IOException, HttpError {
         byte[] body = RequestBody.read(exchange, maxBodyBytes);
         boolean save = saveParameter(exchange.getRequestURI().getRawQuery());
-        byte[] jpeg = jpegFrom(exchange.getRequestHeaders().getFirst("Content-Type"), body);
+        ByteBuffer jpeg = jpegFrom(exchange.getRequestHeaders().getFirst("Content-Type"), body);
         DetectionResult result;
         try {
             result = pipeline.process(jpeg, save, RestServer.PROTOCOL);
@@ -44,11 +45,11 @@ final class PredictHandler implements Routes.Endpoint {
         JsonResponse.send(exchange, 200, toJson(result));
     }
 
-    /** The JPEG bytes of a request: the raw body, or the form's "file" part. */
-    static byte[] jpegFrom(String contentTypeHeader, byte[] body) throws HttpError {
+    /** The JPEG bytes of a request: the raw body, or the form's "file" part (a view into the body). */
+    static ByteBuffer jpegFrom(String contentTypeHeader, byte[] body) throws HttpError {
         HeaderValue contentType = HeaderValue.parse(contentTypeHeader);
         if (isJpeg(contentType)) {
-            return body;
+            return ByteBuffer.wrap(body);
         }
         if (!contentType.lowerCaseValue().equals("multipart/form-data")) {
             throw HttpError.unsupportedMediaType();
@@ -61,7 +62,7 @@ final class PredictHandler implements Routes.Endpoint {
         if (!isJpeg(HeaderValue.parse(file.contentType()))) {
             throw HttpError.unsupportedMediaType();
         }
-        return file.bytes();
+        return file.content();
     }
 
     /** The pipeline's JPEG media types; parameters such as a charset are ignored (RFC 9110 8.3.1). */

@@ -47,7 +47,7 @@ class MultipartParserTest {
         assertEquals("file", parts.get(0).name());
         assertEquals("frame.jpg", parts.get(0).filename());
         assertEquals("image/jpeg", parts.get(0).contentType());
-        assertArrayEquals(JPEG, parts.get(0).bytes());
+        assertArrayEquals(JPEG, bytes(parts.get(0)));
     }
 
     @Test
@@ -56,19 +56,19 @@ class MultipartParserTest {
                 text("--" + B + "--\r\nThis is an epilogue, no CRLF needed"));
         List<Part> parts = parse(body);
         assertEquals(1, parts.size());
-        assertEquals("v", new String(parts.get(0).bytes()));
+        assertEquals("v", new String(bytes(parts.get(0))));
     }
 
     @Test
     void acceptsTransportPaddingAfterABoundary() throws HttpError {
         byte[] body = text("--" + B + " \t\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nv\r\n--" + B + "--");
-        assertEquals("v", new String(parse(body).get(0).bytes()));
+        assertEquals("v", new String(bytes(parse(body).get(0))));
     }
 
     @Test
     void keepsACrlfThatEndsTheContentBecauseOnlyTheLastCrlfBelongsToTheDelimiter() throws HttpError {
         byte[] body = text("--" + B + "\r\n\r\nline\r\n\r\n--" + B + "--\r\n");
-        assertEquals("line\r\n", new String(parse(body).get(0).bytes()));
+        assertEquals("line\r\n", new String(bytes(parse(body).get(0))));
     }
 
     @Test
@@ -86,7 +86,7 @@ class MultipartParserTest {
     @Test
     void treatsTheBoundaryAsContentWhenItIsNotAtTheStartOfALine() throws HttpError {
         byte[] body = text("--" + B + "\r\n\r\nsee --" + B + " here\r\n--" + B + "--");
-        assertEquals("see --" + B + " here", new String(parse(body).get(0).bytes()));
+        assertEquals("see --" + B + " here", new String(bytes(parse(body).get(0))));
     }
 
     @Test
@@ -261,5 +261,11 @@ class MultipartParserTest {
     private static byte[] replaceFirstCrlfAfter(byte[] body, int from) {
         int crlf = MultipartParser.indexOf(body, new byte[] {'\r', '\n'}, from, body.length);
         return crlf < 0 ? body : splice(body, crlf, 2, new byte[] {'\n'});
+    }
+
+    private static byte[] bytes(MultipartParser.Part part) {
+        byte[] copy = new byte[part.content().remaining()];
+        part.content().duplicate().get(copy);
+        return copy;
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.Function;
  * @param grpcTarget a running gRPC server (host:port), or null to start one
  * @param transports transport names to run, empty for all
  * @param firstWarmup uncounted requests before a transport's first cell: the JIT compiles the
- *                   servers' and the client's hot paths only after a few hundred requests
+ *                   servers' and the client's hot paths only over a few thousand requests
  * @param workers    the servers' --workers, and the floor's thread cap
  * @param serverArgs extra flags for both servers (and read by the floor)
  * @param javaOptions JVM options for the server processes
@@ -36,12 +36,14 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
             Starts both servers, measures every transport against the in-process floor, and writes
             results.md, results.csv and PNG charts.
               --concurrency LIST   requests in flight per cell (default 1,2,4,8)
-              --requests N         measured requests per cell (default 300: the whole run takes about
-                                   2.5 minutes on 2 cores; --quick: 6)
+              --requests N         measured requests per cell (default 200, as for the original's
+                                   figures; the whole run takes about 3 minutes on 2 cores;
+                                   --quick: 6)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
               --first-warmup N     uncounted requests, --workers in flight, before each transport's
-                                   first cell, so the JIT has compiled the hot paths (default 1000;
-                                   --quick: 2)
+                                   first cell, so the JIT has compiled the hot paths (default 2000;
+                                   --quick: 2); cells then run from the most in flight to the
+                                   fewest, so 1 in flight is measured on the best-warmed JVMs
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of rest-multipart, rest-raw, grpc-unary, grpc-stream (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
@@ -67,9 +69,9 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.get("grpc", null, null),
                 list(config.get("transports", null, ""), s -> s),
                 list(config.get("concurrency", null, "1,2,4,8"), BenchOptions::positive),
-                config.getInt("requests", null, quick ? 6 : 300, 1),
+                config.getInt("requests", null, quick ? 6 : 200, 1),
                 config.getInt("warmup", null, quick ? 2 : 20, 0),
-                config.getInt("first-warmup", null, quick ? 2 : 1000, 0),
+                config.getInt("first-warmup", null, quick ? 2 : 2000, 0),
                 list(config.get("size", null, FrameSize.WEBCAM.toString()), FrameSize::parse),
                 config.getInt("workers", null, Runtime.getRuntime().availableProcessors(), 1),
                 words(config.get("server-args", null, "")),

@@ -82,14 +82,17 @@ public final class Benchmark {
     private boolean matrix(RunSetup setup, Servers servers, List<BenchTransport> transports, Floor floor,
                            List<Frames> frames) throws Exception {
         List<CellResult> cells = new ArrayList<>();
+        // Most in flight first: the 1-in-flight cell, where a transport's own CPU time shows most,
+        // then runs last, after every other cell's requests have warmed the JIT on both ends.
+        List<Integer> levels = options.concurrency().stream().sorted(Comparator.reverseOrder()).toList();
         for (Frames f : frames) {
-            for (int c : options.concurrency()) {
+            for (int c : levels) {
                 cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), cells.isEmpty(), floor.senders(f)));
             }
         }
         for (Frames f : frames) {
             for (BenchTransport t : transports) {
-                for (int c : options.concurrency()) {
+                for (int c : levels) {
                     boolean first = cells.stream().noneMatch(cell -> cell.transport().equals(t.label));
                     cells.add(measure(t.label, f, c, c, first, TransportSender.factory(t, servers, f, options.save())));
                 }

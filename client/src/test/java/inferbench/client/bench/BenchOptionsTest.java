@@ -15,8 +15,8 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse(new String[0]);
 
         assertEquals(List.of(1, 2, 4, 8), options.concurrency());
-        assertEquals(300, options.requests());
-        assertEquals(1000, options.firstWarmup());
+        assertEquals(200, options.requests());
+        assertEquals(2000, options.firstWarmup());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
     }

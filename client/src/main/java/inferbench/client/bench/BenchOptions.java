@@ -37,7 +37,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
             results.md, results.csv and PNG charts.
               --concurrency LIST   requests in flight per cell (default 1,2,4,8)
               --requests N         measured requests per cell (default 200, as for the original's
-                                   figures; the whole run takes about 3 minutes on 2 cores;
+                                   figures; the whole run takes about 2.5 minutes on 2 cores;
                                    --quick: 6)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
               --first-warmup N     uncounted requests, --workers in flight, before each transport's

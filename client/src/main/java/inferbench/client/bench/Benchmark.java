@@ -23,6 +23,12 @@ import java.util.stream.Stream;
  * then the frames are encoded and the floor measured; then each transport, cell by cell.
  */
 public final class Benchmark {
+    /**
+     * Warm-up before the floor's first cell. The floor runs no network code, only the pipeline
+     * (native OpenCV and a little Java), which is warm after a few hundred frames.
+     */
+    static final int FLOOR_WARMUP = 200;
+
     private final BenchOptions options;
     private final String command;
     private final PrintStream progress = System.err;
@@ -87,14 +93,16 @@ public final class Benchmark {
         List<Integer> levels = options.concurrency().stream().sorted(Comparator.reverseOrder()).toList();
         for (Frames f : frames) {
             for (int c : levels) {
-                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), cells.isEmpty(), floor.senders(f)));
+                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), cells.isEmpty(), floor.senders(f),
+                        Math.min(options.firstWarmup(), FLOOR_WARMUP)));
             }
         }
         for (Frames f : frames) {
             for (BenchTransport t : transports) {
                 for (int c : levels) {
                     boolean first = cells.stream().noneMatch(cell -> cell.transport().equals(t.label));
-                    cells.add(measure(t.label, f, c, c, first, TransportSender.factory(t, servers, f, options.save())));
+                    cells.add(measure(t.label, f, c, c, first, TransportSender.factory(t, servers, f, options.save()),
+                            options.firstWarmup()));
                 }
             }
         }
@@ -131,10 +139,10 @@ public final class Benchmark {
     }
 
     private CellResult measure(String transport, Frames frames, int concurrency, int threads, boolean first,
-                               Sender.Factory senders) throws InterruptedException {
-        if (first && options.firstWarmup() > 0) {
+                               Sender.Factory senders, int firstWarmup) throws InterruptedException {
+        if (first && firstWarmup > 0) {
             // workers in flight: the JIT sees every server thread's path, and it goes twice as fast
-            LoadRunner.run(senders, options.workers(), 0, options.firstWarmup());
+            LoadRunner.run(senders, options.workers(), 0, firstWarmup);
         }
         LoadRunner.Run run = LoadRunner.run(senders, threads, options.warmup(), options.requests());
         CellResult cell = CellResult.of(transport, frames.size(), concurrency, threads, run);

@@ -1,6 +1,7 @@
 package inferbench.client;
 
 import inferbench.client.source.FrameSources;
+import inferbench.client.transport.RestTransport;
 import inferbench.common.Config;
 import inferbench.common.SampleFrames;
 import java.net.URI;
@@ -39,13 +40,9 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
         String restUrl = config.get("rest", "REST_URL", "http://localhost:8001/predict");
         URI rest;
         try {
-            rest = URI.create(restUrl);
+            rest = RestTransport.predictUrl(restUrl);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--rest: '" + restUrl + "' is not a URL (" + e.getMessage() + ")");
-        }
-        if (!"http".equals(rest.getScheme()) || rest.getHost() == null) {
-            throw new IllegalArgumentException("--rest: expected a URL like http://localhost:8001/predict, got '"
-                    + restUrl + "'");
+            throw new IllegalArgumentException("--rest: " + e.getMessage());
         }
         String grpc = config.get("grpc", "GRPC_TARGET", "localhost:50051");
         String grpcMode = config.get("grpc-mode", null, "unary");

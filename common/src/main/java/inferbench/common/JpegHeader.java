@@ -16,10 +16,6 @@ public record JpegHeader(int width, int height) {
 
     private static final int SOI = 0xD8, EOI = 0xD9, SOS = 0xDA;
 
-    public static JpegHeader check(byte[] data, long maxPixels) throws InvalidImageException {
-        return check(ByteBuffer.wrap(data), maxPixels);
-    }
-
     /**
      * Parses the header of the JPEG between the buffer's position and limit (left as they are)
      * and checks the frame size against {@code maxPixels} and {@link #MAX_SIDE}.
@@ -38,10 +34,6 @@ public record JpegHeader(int width, int height) {
                     header.width, header.height, pixels / 1e6, maxPixels / 1e6));
         }
         return header;
-    }
-
-    public static JpegHeader parse(byte[] data) throws InvalidImageException {
-        return parse(data == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(data));
     }
 
     /** Finds the SOF segment and reads its size; also requires the end-of-image marker. */

@@ -93,16 +93,16 @@ public final class Benchmark {
         List<Integer> levels = options.concurrency().stream().sorted(Comparator.reverseOrder()).toList();
         for (Frames f : frames) {
             for (int c : levels) {
-                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), cells.isEmpty(), floor.senders(f),
-                        Math.min(options.firstWarmup(), FLOOR_WARMUP)));
+                int firstWarmup = cells.isEmpty() ? Math.min(options.firstWarmup(), FLOOR_WARMUP) : 0;
+                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), floor.senders(f), firstWarmup));
             }
         }
         for (Frames f : frames) {
             for (BenchTransport t : transports) {
                 for (int c : levels) {
                     boolean first = cells.stream().noneMatch(cell -> cell.transport().equals(t.label));
-                    cells.add(measure(t.label, f, c, c, first, TransportSender.factory(t, servers, f, options.save()),
-                            options.firstWarmup()));
+                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save()),
+                            first ? options.firstWarmup() : 0));
                 }
             }
         }
@@ -138,9 +138,10 @@ public final class Benchmark {
         return results.stream().allMatch(r -> r.errors() == 0);
     }
 
-    private CellResult measure(String transport, Frames frames, int concurrency, int threads, boolean first,
+    /** @param firstWarmup uncounted requests before the cell's own warm-up, 0 for none */
+    private CellResult measure(String transport, Frames frames, int concurrency, int threads,
                                Sender.Factory senders, int firstWarmup) throws InterruptedException {
-        if (first && firstWarmup > 0) {
+        if (firstWarmup > 0) {
             // workers in flight: the JIT sees every server thread's path, and it goes twice as fast
             LoadRunner.run(senders, options.workers(), 0, firstWarmup);
         }

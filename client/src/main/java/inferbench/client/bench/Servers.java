@@ -1,5 +1,6 @@
 package inferbench.client.bench;
 
+import inferbench.client.transport.RestTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -31,7 +32,7 @@ final class Servers implements AutoCloseable {
 
     /** Servers already running: nothing to start, and no memory to read. */
     static Servers running(BenchOptions options) {
-        Servers servers = new Servers(options.restUrl() == null ? null : URI.create(options.restUrl()),
+        Servers servers = new Servers(options.restUrl() == null ? null : RestTransport.predictUrl(options.restUrl()),
                 options.grpcTarget());
         if (options.restUrl() != null) {
             servers.descriptions.put("REST", "already running at " + options.restUrl());

@@ -34,14 +34,30 @@ public final class RestTransport implements Transport {
 
     /** @param predictUrl the server's /predict address, such as http://localhost:8001/predict */
     public RestTransport(URI predictUrl, Body body) {
-        if (!"http".equals(predictUrl.getScheme()) || predictUrl.getHost() == null) {
-            throw new IllegalArgumentException("the REST address must be an http:// URL such as "
-                    + "http://localhost:8001/predict (the servers speak plain HTTP), got " + predictUrl);
-        }
-        this.url = predictUrl;
+        this.url = checked(predictUrl);
         this.body = body;
         this.host = predictUrl.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal comes in brackets
         this.port = predictUrl.getPort() < 0 ? 80 : predictUrl.getPort();
+    }
+
+    /** Reads a /predict address given as text, such as a --rest option; says what is wrong with it. */
+    public static URI predictUrl(String text) {
+        URI url;
+        try {
+            url = URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a URL (" + e.getMessage() + ")");
+        }
+        return checked(url);
+    }
+
+    /** http only, with a host: the servers speak plain HTTP. */
+    private static URI checked(URI url) {
+        if (!"http".equals(url.getScheme()) || url.getHost() == null) {
+            throw new IllegalArgumentException("the REST address must be an http:// URL such as "
+                    + "http://localhost:8001/predict (the servers speak plain HTTP), got " + url);
+        }
+        return url;
     }
 
     @Override
@@ -82,27 +98,27 @@ public final class RestTransport implements Transport {
      * the request goes once more on a new connection.
      */
     private HttpConnection.Response exchange(byte[] head, byte[] payload, long deadline) throws IOException {
-        HttpConnection connection = idle.pollFirst();
-        if (connection != null) {
+        HttpConnection idleOne = idle.pollFirst();
+        if (idleOne != null) {
             try {
-                return keepOrClose(connection, connection.exchange(head, payload, deadline));
+                return exchangeOn(idleOne, head, payload, deadline);
             } catch (HttpConnection.NoResponse stale) {
-                connection.close();
-            } catch (IOException e) {
-                connection.close();
-                throw e;
+                // closed by exchangeOn; go on with a new connection
             }
         }
-        connection = HttpConnection.open(host, port, deadline);
+        return exchangeOn(HttpConnection.open(host, port, deadline), head, payload, deadline);
+    }
+
+    /** One request on a connection, which is kept for the next one if it may be, closed otherwise. */
+    private HttpConnection.Response exchangeOn(HttpConnection connection, byte[] head, byte[] payload, long deadline)
+            throws IOException {
+        HttpConnection.Response response;
         try {
-            return keepOrClose(connection, connection.exchange(head, payload, deadline));
+            response = connection.exchange(head, payload, deadline);
         } catch (IOException e) {
             connection.close();
             throw e;
         }
-    }
-
-    private HttpConnection.Response keepOrClose(HttpConnection connection, HttpConnection.Response response) {
         if (response.reusable() && !closed) {
             idle.offerFirst(connection);
             if (closed && idle.remove(connection)) { // close() ran meanwhile

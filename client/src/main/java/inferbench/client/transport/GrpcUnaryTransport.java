@@ -16,8 +16,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The 5 s limit is kept by the waiting thread, which cancels the call when it runs out (the
  * server then drops the frame if it is still waiting for a worker), and not by a gRPC deadline.
  * A deadline arms a timer for every call on both ends, and that measured 0.05 to 0.1 ms more
- * overhead per call at 1 in flight (README, "Where the overhead goes"). The future's callbacks
- * run on the channel's event loop, which wakes the waiting thread once per call.
+ * overhead per call at 1 in flight (README, "Where the overhead goes"). On the client's own
+ * channels (directExecutor) the future completes on the event loop, which wakes the waiting
+ * thread once per call.
  *
  * <p>Thread safe: a channel and its stubs may be shared, and the channel multiplexes the calls
  * of several threads over one HTTP/2 connection.

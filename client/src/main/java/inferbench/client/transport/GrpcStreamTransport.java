@@ -4,7 +4,6 @@ import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -73,12 +72,7 @@ public final class GrpcStreamTransport implements Transport {
                     + " s; the call was cancelled and the next frame opens a new one");
         }
         if (answer instanceof Throwable error) {
-            Status status = Status.fromThrowable(error);
-            if (GrpcWire.noAnswer(status)) {
-                channel.resetConnectBackoff(); // see GrpcUnaryTransport: use a server that is back at once
-                throw status.asRuntimeException();
-            }
-            return Reply.refused(GrpcWire.describe(status), requestBytes, 0);
+            return GrpcWire.failure(error, channel, requestBytes);
         }
         throw new IOException("gRPC stream: the server ended the call without answering the frame");
     }

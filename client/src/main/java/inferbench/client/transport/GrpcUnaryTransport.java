@@ -5,7 +5,6 @@ import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,14 +62,7 @@ public final class GrpcUnaryTransport implements Transport {
             call.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            Status status = Status.fromThrowable(e.getCause());
-            if (GrpcWire.noAnswer(status)) {
-                // After failed connects the channel waits longer and longer (up to 2 minutes)
-                // before trying again; retry now, so a server that is back is used at once.
-                channel.resetConnectBackoff();
-                throw status.asRuntimeException();
-            }
-            return Reply.refused(GrpcWire.describe(status), requestBytes, 0);
+            return GrpcWire.failure(e.getCause(), channel, requestBytes);
         }
     }
 

@@ -71,18 +71,28 @@ final class GrpcWire {
     }
 
     /**
-     * These codes are what grpc-java reports itself when no answer came (no connection, the
-     * deadline passed, the call was cut): the caller throws them. Any other status was the
-     * server's answer, such as INVALID_ARGUMENT for a bad frame or RESOURCE_EXHAUSTED when busy.
+     * A call that ended in an error instead of a Detection. UNAVAILABLE, DEADLINE_EXCEEDED and
+     * CANCELLED are what grpc-java reports itself when no answer came (no connection, the call
+     * was cut): those are thrown, as {@link Transport#send} promises. Any other status was the
+     * server's answer, such as INVALID_ARGUMENT for a bad frame or RESOURCE_EXHAUSTED when busy,
+     * and becomes a refused Reply.
      */
-    static boolean noAnswer(Status status) {
-        return switch (status.getCode()) {
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> true;
-            default -> false;
-        };
+    static Reply failure(Throwable error, ManagedChannel channel, long requestBytes) {
+        Status status = Status.fromThrowable(error);
+        switch (status.getCode()) {
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
+                // After failed connects the channel waits longer and longer (up to 2 minutes)
+                // before trying again; retry now, so a server that is back is used at once.
+                channel.resetConnectBackoff();
+                throw status.asRuntimeException();
+            }
+            default -> {
+                return Reply.refused(describe(status), requestBytes, 0);
+            }
+        }
     }
 
-    static String describe(Status status) {
+    private static String describe(Status status) {
         return status.getDescription() == null ? status.getCode().toString()
                 : status.getCode() + ": " + status.getDescription();
     }

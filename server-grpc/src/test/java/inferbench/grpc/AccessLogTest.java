@@ -33,10 +33,7 @@ class AccessLogTest {
     void writesOneLinePerInferenceCallWithItsRealStatusAndNoneForHealthChecks(@TempDir Path storage)
             throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
-                "--storage", storage.toString(), "--max-body", "4096"}, Map.of()), GrpcServer.DEFAULT_PORT);
-        GrpcServer server = new GrpcServer(settings, settings.buildPipeline(),
-                new PrintStream(log, true, StandardCharsets.UTF_8)).start();
+        GrpcServer server = start(storage, log);
         ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
                 InsecureChannelCredentials.create()).build();
         try {
@@ -58,5 +55,46 @@ class AccessLogTest {
                 + " \\(invalid JPEG: OpenCV could not decode the image data\\)"), lines.get(0));
         assertTrue(lines.get(1).matches("127\\.0\\.0\\.1:\\d+ img\\.Inference/Predict RESOURCE_EXHAUSTED .*"
                 + "exceeds maximum size 4096.*"), lines.get(1));
+    }
+
+    @Test
+    void writesEachLineInOneWriteToTheStream(@TempDir Path storage) throws Exception {
+        CountingStream log = new CountingStream();
+        GrpcServer server = start(storage, log);
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port(),
+                InsecureChannelCredentials.create()).build();
+        for (int i = 0; i < 3; i++) {
+            assertThrows(StatusRuntimeException.class, () -> InferenceGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(30, TimeUnit.SECONDS).predict(jpeg(PredictTest.jpegHeaderOnly(640, 480))));
+        }
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        server.stop(Duration.ofSeconds(5));
+
+        assertEquals(3, log.toString(StandardCharsets.UTF_8).lines().count());
+        assertEquals(3, log.writes, "System.out writes through at once: a line in pieces is a system call per piece");
+    }
+
+    /** Like System.out: autoflush, so every write the PrintStream makes reaches the stream at once. */
+    private static GrpcServer start(Path storage, ByteArrayOutputStream log) throws Exception {
+        ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
+                "--storage", storage.toString(), "--max-body", "4096"}, Map.of()), GrpcServer.DEFAULT_PORT);
+        return new GrpcServer(settings, settings.buildPipeline(), new PrintStream(log, true, StandardCharsets.UTF_8))
+                .start();
+    }
+
+    private static final class CountingStream extends ByteArrayOutputStream {
+        volatile int writes;
+
+        @Override
+        public synchronized void write(byte[] bytes, int offset, int length) {
+            writes++;
+            super.write(bytes, offset, length);
+        }
+
+        @Override
+        public synchronized void write(int b) {
+            writes++;
+            super.write(b);
+        }
     }
 }

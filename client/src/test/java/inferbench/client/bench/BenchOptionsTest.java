@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class BenchOptionsTest {
 
     @Test
-    void defaultsAreFourConcurrencyLevelsOfThreeHundredWebcamFramesAfterAThousandWarmUpRequests() {
+    void defaultsAreFourConcurrencyLevelsOfTwoHundredWebcamFramesAfterTwoThousandWarmUpRequests() {
         BenchOptions options = BenchOptions.parse(new String[0]);
 
         assertEquals(List.of(1, 2, 4, 8), options.concurrency());

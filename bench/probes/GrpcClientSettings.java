@@ -1,6 +1,7 @@
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import com.google.protobuf.UnsafeByteOperations;
+import inferbench.client.bench.Stats;
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.Reply;
 import inferbench.common.SampleFrames;
@@ -10,7 +11,6 @@ import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -105,7 +105,6 @@ public final class GrpcClientSettings {
             double serverMs = setup.call().send(frames.get(i % frames.size()));
             overhead[i] = (System.nanoTime() - start) / 1e6 - serverMs;
         }
-        Arrays.sort(overhead);
-        return overhead[calls / 2];
+        return Stats.median(overhead);
     }
 }

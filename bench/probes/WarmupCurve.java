@@ -1,9 +1,9 @@
+import inferbench.client.bench.Stats;
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
 import inferbench.common.SampleFrames;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,7 +55,6 @@ public final class WarmupCurve {
             }
             overhead[i] = (System.nanoTime() - sent) / 1e6 - reply.serverLatencyMs();
         }
-        Arrays.sort(overhead);
-        return overhead[BLOCK / 2];
+        return Stats.median(overhead);
     }
 }

@@ -15,6 +15,7 @@ import java.util.function.Function;
  * @param restUrl    a running REST server, or null to start one
  * @param grpcTarget a running gRPC server (host:port), or null to start one
  * @param transports transport names to run, empty for all
+ * @param seconds    measure each cell for this long instead of for {@code requests}; 0 for a count
  * @param firstWarmup uncounted requests before a transport's first cell: the JIT compiles the
  *                   servers' and the client's hot paths only over a few thousand requests
  * @param workers    the servers' --workers, and the floor's thread cap
@@ -23,9 +24,9 @@ import java.util.function.Function;
  * @param soak       requests per server for the leak check, 0 for the normal run
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
-                           int requests, int warmup, int firstWarmup, List<FrameSize> sizes, int workers, List<String> serverArgs,
-                           List<String> javaOptions, Path restJar, Path grpcJar, Path out, boolean quick,
-                           boolean save, int soak) {
+                           int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
+                           int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
+                           Path grpcJar, Path out, boolean quick, boolean save, int soak) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -39,6 +40,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --requests N         measured requests per cell (default 200, as for the original's
                                    figures; the whole run takes about 2.5 minutes on 2 cores;
                                    --quick: 6)
+              --seconds S          measure each cell for S seconds instead of a number of requests
+                                   (every request started in that time counts)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
               --first-warmup N     uncounted requests, --workers in flight, before each transport's
                                    first cell, so the JIT has compiled the hot paths (default 2000;
@@ -70,6 +73,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 list(config.get("transports", null, ""), s -> s),
                 list(config.get("concurrency", null, "1,2,4,8"), BenchOptions::positive),
                 config.getInt("requests", null, quick ? 6 : 200, 1),
+                config.getInt("seconds", null, 0, 1),
                 config.getInt("warmup", null, quick ? 2 : 20, 0),
                 config.getInt("first-warmup", null, quick ? 2 : 2000, 0),
                 list(config.get("size", null, FrameSize.WEBCAM.toString()), FrameSize::parse),
@@ -86,9 +90,16 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
         if (options.concurrency().isEmpty() || options.sizes().isEmpty()) {
             throw new IllegalArgumentException("--concurrency and --size need at least one value");
         }
+        if (options.seconds() > 0 && config.has("requests")) {
+            throw new IllegalArgumentException("--requests and --seconds both say how much a cell measures: give one");
+        }
         if (options.soak() > 0 && !options.startsServers()) {
             throw new IllegalArgumentException("--soak needs servers the benchmark starts itself (it reads"
                     + " their memory from /proc): leave out --rest and --grpc");
+        }
+        if (options.soak() > 0 && options.seconds() > 0) {
+            throw new IllegalArgumentException("--soak counts requests (RSS after 1,000 and after N):"
+                    + " leave out --seconds");
         }
         if (options.soak() > 0 && options.soak() < 2000) {
             throw new IllegalArgumentException("--soak: use at least 2000 requests (RSS is compared with the"
@@ -100,6 +111,11 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     /** True when the benchmark starts its own servers (neither --rest nor --grpc given). */
     public boolean startsServers() {
         return restUrl == null && grpcTarget == null;
+    }
+
+    /** How much each cell measures, as the report and the charts say it: "200 requests" or "10 s". */
+    public String perCell() {
+        return seconds > 0 ? seconds + " s" : requests + " requests";
     }
 
     public int maxConcurrency() {

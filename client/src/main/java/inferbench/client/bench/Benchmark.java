@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,7 +109,7 @@ public final class Benchmark {
         }
         Path out = options.out();
         Map<FrameSize, Charts.Files> charts = Charts.write(cells, out, setup.machine().cores() + " cores, "
-                + setup.machine().cpu() + "; " + options.requests() + " requests per cell, " + options.workers()
+                + setup.machine().cpu() + "; " + options.perCell() + " per cell, " + options.workers()
                 + " server workers");
         Path md = ResultFiles.write(out.resolve("results.md"),
                 Report.markdown(setup, cells, charts).getBytes(StandardCharsets.UTF_8));
@@ -145,7 +146,9 @@ public final class Benchmark {
             // workers in flight: the JIT sees every server thread's path, and it goes twice as fast
             LoadRunner.run(senders, options.workers(), 0, firstWarmup);
         }
-        LoadRunner.Run run = LoadRunner.run(senders, threads, options.warmup(), options.requests());
+        LoadRunner.Run run = options.seconds() > 0
+                ? LoadRunner.runFor(senders, threads, options.warmup(), Duration.ofSeconds(options.seconds()))
+                : LoadRunner.run(senders, threads, options.warmup(), options.requests());
         CellResult cell = CellResult.of(transport, frames.size(), concurrency, threads, run);
         progress.printf(Locale.ROOT, "%-18s %s %2d in flight: %6.1f req/s, p50 %6.1f ms, overhead p50 %5.2f ms,"
                         + " %d errors%s%n", transport, frames.size(), concurrency, cell.throughput(),

@@ -1,8 +1,9 @@
 package inferbench.client.bench;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -10,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * Keeps N requests in flight: N threads, each with its own {@link Sender}, each sending the
@@ -17,10 +19,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * wait for each reply).
  *
  * <p>Requests are handed out as numbered tickets from one counter, so the total is exact
- * whatever the thread count, and the ticket picks the frame. The warm-up runs on the same
- * senders (connections are open and the JIT is warm when counting starts); a latch makes
- * sure no warm-up request overlaps the measured ones, and the clock starts when the threads
- * pass it together.
+ * whatever the thread count, and the ticket picks the frame. A cell measured for a time
+ * instead hands out tickets until the time is up, and the requests still in flight then
+ * count too: dropping them would cut the slowest out of the percentiles. The warm-up runs on
+ * the same senders (connections are open and the JIT is warm when counting starts); a latch
+ * makes sure no warm-up request overlaps the measured ones, and the clock starts when the
+ * threads pass it together.
  */
 final class LoadRunner {
     /** Generous: a healthy cell takes seconds; this only turns a hung server into an error. */
@@ -34,14 +38,26 @@ final class LoadRunner {
     record Run(List<Sample> samples, long elapsedNanos) {
     }
 
+    /** Measures exactly {@code requests} requests. */
     static Run run(Sender.Factory senders, int threads, int warmup, int requests) throws InterruptedException {
+        return run(senders, threads, warmup, requests, Long.MAX_VALUE,
+                BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup + (long) requests)));
+    }
+
+    /** Measures every request started within {@code time} of the first measured one. */
+    static Run runFor(Sender.Factory senders, int threads, int warmup, Duration time) throws InterruptedException {
+        return run(senders, threads, warmup, Integer.MAX_VALUE, time.toNanos(),
+                BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup)).plus(time));
+    }
+
+    private static Run run(Sender.Factory senders, int threads, int warmup, int requests, long measureNanos,
+                           Duration limit) throws InterruptedException {
         AtomicInteger warmupTickets = new AtomicInteger();
         AtomicInteger tickets = new AtomicInteger();
         AtomicLong start = new AtomicLong();
         AtomicLong end = new AtomicLong();
-        Sample[] samples = new Sample[requests];
+        Map<Integer, Sample> samples = new ConcurrentHashMap<>();
         CountDownLatch warmedUp = new CountDownLatch(threads);
-        Duration limit = BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup + requests));
 
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "bench-load");
@@ -61,8 +77,12 @@ final class LoadRunner {
                         return;
                     }
                     start.compareAndSet(0, System.nanoTime()); // the first thread through starts the clock
-                    for (int t = tickets.getAndIncrement(); t < requests; t = tickets.getAndIncrement()) {
-                        samples[t] = timed(sender, t);
+                    while (System.nanoTime() - start.get() < measureNanos) {
+                        int t = tickets.getAndIncrement();
+                        if (t >= requests) {
+                            break;
+                        }
+                        samples.put(t, timed(sender, t));
                     }
                     end.accumulateAndGet(System.nanoTime(), Math::max);
                 } catch (Exception e) {
@@ -83,7 +103,8 @@ final class LoadRunner {
         if (failure.get() != null) {
             throw new IllegalStateException("a load thread failed: " + failure.get(), failure.get());
         }
-        return new Run(List.copyOf(Arrays.asList(samples)), end.get() - start.get());
+        // Every ticket handed out was sent and has its sample, so the tickets run from 0 without gaps.
+        return new Run(IntStream.range(0, samples.size()).mapToObj(samples::get).toList(), end.get() - start.get());
     }
 
     /** A request that throws is a failed sample, not a failed run: the other requests still count. */

@@ -57,7 +57,7 @@ final class Report {
                 .append(o.workers()).append(" in flight (not counted), so the JIT has compiled both ends' hot paths;")
                 .append(" then its cells from the most in flight to the fewest\n")
                 .append("- Each cell: ").append(o.warmup()).append(" warm-up requests (not counted), then ")
-                .append(o.requests()).append(" measured; \"in flight\" threads each send, wait for the reply and")
+                .append(o.perCell()).append(" measured; \"in flight\" threads each send, wait for the reply and")
                 .append(" send again, each with its own client (its own connection; for gRPC stream its own call)\n")
                 .append("- Floor: the same `DetectionPipeline` in the benchmark JVM, same frames and server")
                 .append(" options, min(in flight, workers = ").append(o.workers()).append(") threads, no network\n")

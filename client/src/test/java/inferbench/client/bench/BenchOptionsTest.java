@@ -16,6 +16,7 @@ class BenchOptionsTest {
 
         assertEquals(List.of(1, 2, 4, 8), options.concurrency());
         assertEquals(200, options.requests());
+        assertEquals("200 requests", options.perCell());
         assertEquals(2000, options.firstWarmup());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
@@ -28,6 +29,30 @@ class BenchOptionsTest {
 
         assertEquals(List.of("--decode", "color", "--opencv-threads", "1"), options.serverArgs());
         assertEquals(10, options.requests());
+    }
+
+    @Test
+    void secondsMeasureEachCellForATimeInsteadOfACount() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--seconds", "10"});
+
+        assertEquals(10, options.seconds());
+        assertEquals("10 s", options.perCell());
+    }
+
+    @Test
+    void requestsAndSecondsTogetherAreRefusedSinceBothSayHowMuchACellMeasures() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchOptions.parse(new String[] {"--seconds", "10", "--requests", "100"}));
+
+        assertTrue(e.getMessage().contains("--requests and --seconds"), e.getMessage());
+    }
+
+    @Test
+    void theLeakCheckRefusesSecondsSinceItComparesMemoryAfterCountsOfRequests() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchOptions.parse(new String[] {"--soak", "10000", "--seconds", "10"}));
+
+        assertTrue(e.getMessage().contains("leave out --seconds"), e.getMessage());
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -52,6 +53,22 @@ class LoadRunnerTest {
         assertEquals(57, sends.get());
         assertTrue(run.samples().stream().allMatch(Sample::ok));
         assertTrue(run.elapsedNanos() > 0);
+    }
+
+    @Test
+    void aTimedCellLastsItsTimeAndCountsEveryRequestStartedInIt() throws Exception {
+        AtomicInteger sends = new AtomicInteger();
+        Duration time = Duration.ofMillis(300);
+
+        LoadRunner.Run run = LoadRunner.runFor(() -> ticket -> {
+            sends.incrementAndGet();
+            Thread.sleep(5);
+            return new Sender.Answer(2, 10, 20, "");
+        }, 3, 4, time);
+
+        assertEquals(sends.get() - 4, run.samples().size());
+        assertTrue(run.samples().stream().allMatch(Sample::ok));
+        assertTrue(run.elapsedNanos() >= time.toNanos(), run.elapsedNanos() + " ns");
     }
 
     @Test

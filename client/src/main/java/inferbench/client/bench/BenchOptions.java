@@ -16,8 +16,8 @@ import java.util.function.Function;
  * @param grpcTarget a running gRPC server (host:port), or null to start one
  * @param transports transport names to run, empty for all
  * @param seconds    measure each cell for this long instead of for {@code requests}; 0 for a count
- * @param firstWarmup uncounted requests before a transport's first cell: the JIT compiles the
- *                   servers' and the client's hot paths only over a few thousand requests
+ * @param firstWarmup uncounted requests per transport before the first cell: the JIT compiles
+ *                   the servers' and the client's hot paths only over a few thousand requests
  * @param workers    the servers' --workers, and the floor's thread cap
  * @param serverArgs extra flags for both servers (and read by the floor)
  * @param javaOptions JVM options for the server processes
@@ -43,10 +43,11 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --seconds S          measure each cell for S seconds instead of a number of requests
                                    (every request started in that time counts)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
-              --first-warmup N     uncounted requests, --workers in flight, before each transport's
-                                   first cell, so the JIT has compiled the hot paths (default 2000;
-                                   --quick: 2); cells then run from the most in flight to the
-                                   fewest, so 1 in flight is measured on the best-warmed JVMs
+              --first-warmup N     uncounted requests per transport, --workers in flight, all
+                                   transports' before the first cell, so the JIT has compiled the
+                                   hot paths (default 2000; --quick: 2); cells then run from the
+                                   most in flight to the fewest, so 1 in flight is measured on the
+                                   best-warmed JVMs
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of rest-multipart, rest-raw, grpc-unary, grpc-stream (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)

@@ -21,7 +21,8 @@ import java.util.stream.Stream;
  * floor, and writes the table, CSV and charts. See {@link BenchOptions#USAGE} for the options.
  *
  * <p>Order of work: servers start first, on an idle machine, so their startup time is fair;
- * then the frames are encoded and the floor measured; then each transport, cell by cell.
+ * then the frames are encoded and the floor measured; then every transport's warm-up; then
+ * each transport, cell by cell.
  */
 public final class Benchmark {
     /**
@@ -98,12 +99,16 @@ public final class Benchmark {
                 cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), floor.senders(f), firstWarmup));
             }
         }
+        // Every transport's warm-up first, then every cell. The JIT goes on compiling for a while
+        // after a warm-up: it then does so during the next transport's warm-up instead of during
+        // this transport's first cells, where it took CPU from the server being measured.
+        for (BenchTransport t : transports) {
+            warmUp(t, servers, frames.get(0));
+        }
         for (Frames f : frames) {
             for (BenchTransport t : transports) {
                 for (int c : levels) {
-                    boolean first = cells.stream().noneMatch(cell -> cell.transport().equals(t.label));
-                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save()),
-                            first ? options.firstWarmup() : 0));
+                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save()), 0));
                 }
             }
         }
@@ -139,11 +144,21 @@ public final class Benchmark {
         return results.stream().allMatch(r -> r.errors() == 0);
     }
 
+    /** Workers in flight: the JIT sees every server thread's path, and it goes twice as fast. */
+    private void warmUp(BenchTransport transport, Servers servers, Frames frames) throws InterruptedException {
+        if (options.firstWarmup() > 0) {
+            long start = System.nanoTime();
+            LoadRunner.run(TransportSender.factory(transport, servers, frames, options.save()), options.workers(), 0,
+                    options.firstWarmup());
+            progress.printf(Locale.ROOT, "%-18s warmed up: %d requests in %.0f s%n", transport.label,
+                    options.firstWarmup(), (System.nanoTime() - start) / 1e9);
+        }
+    }
+
     /** @param firstWarmup uncounted requests before the cell's own warm-up, 0 for none */
     private CellResult measure(String transport, Frames frames, int concurrency, int threads,
                                Sender.Factory senders, int firstWarmup) throws InterruptedException {
         if (firstWarmup > 0) {
-            // workers in flight: the JIT sees every server thread's path, and it goes twice as fast
             LoadRunner.run(senders, options.workers(), 0, firstWarmup);
         }
         LoadRunner.Run run = options.seconds() > 0

@@ -53,9 +53,9 @@ final class Report {
     static String markdown(RunSetup setup, List<CellResult> cells, Map<FrameSize, Charts.Files> charts) {
         BenchOptions o = setup.options();
         StringBuilder md = new StringBuilder(header(setup, "REST vs gRPC benchmark"));
-        md.append("- Each transport first: ").append(o.firstWarmup()).append(" warm-up requests with ")
+        md.append("- First, every transport: ").append(o.firstWarmup()).append(" warm-up requests with ")
                 .append(o.workers()).append(" in flight (not counted), so the JIT has compiled both ends' hot paths;")
-                .append(" then its cells from the most in flight to the fewest\n")
+                .append(" then each transport's cells, from the most in flight to the fewest\n")
                 .append("- Each cell: ").append(o.warmup()).append(" warm-up requests (not counted), then ")
                 .append(o.perCell()).append(" measured; \"in flight\" threads each send, wait for the reply and")
                 .append(" send again, each with its own client (its own connection; for gRPC stream its own call)\n")

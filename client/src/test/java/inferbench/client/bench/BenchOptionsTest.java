@@ -41,18 +41,12 @@ class BenchOptionsTest {
 
     @Test
     void requestsAndSecondsTogetherAreRefusedSinceBothSayHowMuchACellMeasures() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BenchOptions.parse(new String[] {"--seconds", "10", "--requests", "100"}));
-
-        assertTrue(e.getMessage().contains("--requests and --seconds"), e.getMessage());
+        assertRefusedSaying("--requests and --seconds", "--seconds", "10", "--requests", "100");
     }
 
     @Test
     void theLeakCheckRefusesSecondsSinceItComparesMemoryAfterCountsOfRequests() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BenchOptions.parse(new String[] {"--soak", "10000", "--seconds", "10"}));
-
-        assertTrue(e.getMessage().contains("leave out --seconds"), e.getMessage());
+        assertRefusedSaying("leave out --seconds", "--soak", "10000", "--seconds", "10");
     }
 
     @Test
@@ -70,10 +64,7 @@ class BenchOptionsTest {
 
     @Test
     void theLeakCheckIsRefusedForServersItDidNotStartSinceItReadsTheirMemory() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BenchOptions.parse(new String[] {"--soak", "10000", "--rest", "http://localhost:8001/predict"}));
-
-        assertTrue(e.getMessage().contains("/proc"), e.getMessage());
+        assertRefusedSaying("/proc", "--soak", "10000", "--rest", "http://localhost:8001/predict");
     }
 
     @Test
@@ -96,5 +87,10 @@ class BenchOptionsTest {
                 () -> BenchTransport.select(List.of("grpc-bidi")));
 
         assertTrue(e.getMessage().contains("grpc-stream"), e.getMessage());
+    }
+
+    private static void assertRefusedSaying(String expected, String... args) {
+        String message = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(args)).getMessage();
+        assertTrue(message.contains(expected), message);
     }
 }

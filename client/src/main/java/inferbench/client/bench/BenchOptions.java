@@ -43,10 +43,10 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --seconds S          measure each cell for S seconds instead of a number of requests
                                    (every request started in that time counts)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
-              --first-warmup N     uncounted requests per transport, --workers in flight, all
-                                   transports' before the first cell, so the JIT has compiled the
-                                   hot paths (default 2000; --quick: 2); cells then run from the
-                                   most in flight to the fewest, so 1 in flight is measured on the
+              --first-warmup N     uncounted requests for each transport, --workers in flight,
+                                   all before the first cell, so the JIT has compiled the hot
+                                   paths (default 2000; --quick: 2); cells then run from the most
+                                   in flight to the fewest, so 1 in flight is measured on the
                                    best-warmed JVMs
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of rest-multipart, rest-raw, grpc-unary, grpc-stream (default: all)

@@ -93,22 +93,22 @@ public final class Benchmark {
         // Most in flight first: the 1-in-flight cell, where a transport's own CPU time shows most,
         // then runs last, after every other cell's requests have warmed the JIT on both ends.
         List<Integer> levels = options.concurrency().stream().sorted(Comparator.reverseOrder()).toList();
+        warmUp(CellResult.FLOOR, floor.senders(frames.get(0)), Math.min(options.firstWarmup(), FLOOR_WARMUP));
         for (Frames f : frames) {
             for (int c : levels) {
-                int firstWarmup = cells.isEmpty() ? Math.min(options.firstWarmup(), FLOOR_WARMUP) : 0;
-                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), floor.senders(f), firstWarmup));
+                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), floor.senders(f)));
             }
         }
         // Every transport's warm-up first, then every cell. The JIT goes on compiling for a while
         // after a warm-up: it then does so during the next transport's warm-up instead of during
         // this transport's first cells, where it took CPU from the server being measured.
         for (BenchTransport t : transports) {
-            warmUp(t, servers, frames.get(0));
+            warmUp(t.label, TransportSender.factory(t, servers, frames.get(0), options.save()), options.firstWarmup());
         }
         for (Frames f : frames) {
             for (BenchTransport t : transports) {
                 for (int c : levels) {
-                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save()), 0));
+                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save())));
                 }
             }
         }
@@ -144,23 +144,21 @@ public final class Benchmark {
         return results.stream().allMatch(r -> r.errors() == 0);
     }
 
-    /** Workers in flight: the JIT sees every server thread's path, and it goes twice as fast. */
-    private void warmUp(BenchTransport transport, Servers servers, Frames frames) throws InterruptedException {
-        if (options.firstWarmup() > 0) {
+    /**
+     * Uncounted requests before the first cell, workers in flight: the JIT sees every server
+     * thread's path, and it goes twice as fast.
+     */
+    private void warmUp(String label, Sender.Factory senders, int requests) throws InterruptedException {
+        if (requests > 0) {
             long start = System.nanoTime();
-            LoadRunner.run(TransportSender.factory(transport, servers, frames, options.save()), options.workers(), 0,
-                    options.firstWarmup());
-            progress.printf(Locale.ROOT, "%-18s warmed up: %d requests in %.0f s%n", transport.label,
-                    options.firstWarmup(), (System.nanoTime() - start) / 1e9);
+            LoadRunner.run(senders, options.workers(), 0, requests);
+            progress.printf(Locale.ROOT, "%-18s warmed up: %d requests in %.0f s%n", label, requests,
+                    (System.nanoTime() - start) / 1e9);
         }
     }
 
-    /** @param firstWarmup uncounted requests before the cell's own warm-up, 0 for none */
     private CellResult measure(String transport, Frames frames, int concurrency, int threads,
-                               Sender.Factory senders, int firstWarmup) throws InterruptedException {
-        if (firstWarmup > 0) {
-            LoadRunner.run(senders, options.workers(), 0, firstWarmup);
-        }
+                               Sender.Factory senders) throws InterruptedException {
         LoadRunner.Run run = options.seconds() > 0
                 ? LoadRunner.runFor(senders, threads, options.warmup(), Duration.ofSeconds(options.seconds()))
                 : LoadRunner.run(senders, threads, options.warmup(), options.requests());

@@ -38,16 +38,17 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
             results.md, results.csv and PNG charts.
               --concurrency LIST   requests in flight per cell (default 1,2,4,8)
               --requests N         measured requests per cell (default 200, as for the original's
-                                   figures; the whole run takes about 2.5 minutes on 2 cores;
+                                   figures; the whole run takes about 2 minutes on 2 cores;
                                    --quick: 6)
               --seconds S          measure each cell for S seconds instead of a number of requests
                                    (every request started in that time counts)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
               --first-warmup N     uncounted requests for each transport, --workers in flight,
                                    all before the first cell, so the JIT has compiled the hot
-                                   paths (default 2000; --quick: 2); cells then run from the most
-                                   in flight to the fewest, so 1 in flight is measured on the
-                                   best-warmed JVMs
+                                   paths (default 4000; --quick: 2); 7 in 8 send a grey frame of
+                                   the same size that is quick to detect; cells then run from
+                                   the most in flight to the fewest, so 1 in flight is measured
+                                   on the best-warmed JVMs
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of rest-multipart, rest-raw, grpc-unary, grpc-stream (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
@@ -76,7 +77,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.getInt("requests", null, quick ? 6 : 200, 1),
                 config.getInt("seconds", null, 0, 1),
                 config.getInt("warmup", null, quick ? 2 : 20, 0),
-                config.getInt("first-warmup", null, quick ? 2 : 2000, 0),
+                config.getInt("first-warmup", null, quick ? 2 : 4000, 0),
                 list(config.get("size", null, FrameSize.WEBCAM.toString()), FrameSize::parse),
                 config.getInt("workers", null, Runtime.getRuntime().availableProcessors(), 1),
                 words(config.get("server-args", null, "")),

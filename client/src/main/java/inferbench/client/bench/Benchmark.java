@@ -102,8 +102,9 @@ public final class Benchmark {
         // Every transport's warm-up first, then every cell. The JIT goes on compiling for a while
         // after a warm-up: it then does so during the next transport's warm-up instead of during
         // this transport's first cells, where it took CPU from the server being measured.
+        Frames warmUpFrames = frames.get(0).warmUp(floor::status);
         for (BenchTransport t : transports) {
-            warmUp(t.label, TransportSender.factory(t, servers, frames.get(0), options.save()), options.firstWarmup());
+            warmUp(t.label, TransportSender.factory(t, servers, warmUpFrames, options.save()), options.firstWarmup());
         }
         for (Frames f : frames) {
             for (BenchTransport t : transports) {

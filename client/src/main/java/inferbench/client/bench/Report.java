@@ -55,6 +55,8 @@ final class Report {
         StringBuilder md = new StringBuilder(header(setup, "REST vs gRPC benchmark"));
         md.append("- First, every transport: ").append(o.firstWarmup()).append(" warm-up requests with ")
                 .append(o.workers()).append(" in flight (not counted), so the JIT has compiled both ends' hot paths;")
+                .append(" one in ").append(Frames.WARMUP_REAL_EVERY).append(" a real frame, the others a flat grey")
+                .append(" frame padded to the face frame's size (the same bytes to send and parse, quick to detect);")
                 .append(" then each transport's cells, from the most in flight to the fewest\n")
                 .append("- Each cell: ").append(o.warmup()).append(" warm-up requests (not counted), then ")
                 .append(o.perCell()).append(" measured; \"in flight\" threads each send, wait for the reply and")

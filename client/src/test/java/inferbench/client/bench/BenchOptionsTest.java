@@ -17,7 +17,7 @@ class BenchOptionsTest {
         assertEquals(List.of(1, 2, 4, 8), options.concurrency());
         assertEquals(200, options.requests());
         assertEquals("200 requests", options.perCell());
-        assertEquals(2000, options.firstWarmup());
+        assertEquals(4000, options.firstWarmup());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
     }

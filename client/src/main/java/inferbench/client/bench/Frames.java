@@ -49,12 +49,12 @@ public record Frames(FrameSize size, List<Frame> frames) {
     public Frames warmUp(Function<byte[], String> statusOf) {
         byte[] flat = encode(grey(size));
         byte[] grey = padded(flat, frames.get(0).jpeg().length);
-        Frame light = new Frame("grey", grey, statusOf.apply(grey));
+        Frame greyFrame = new Frame("grey", grey, statusOf.apply(grey));
         List<Frame> mixed = new ArrayList<>();
         for (Frame real : frames) {
             mixed.add(real);
             for (int i = 1; i < WARMUP_REAL_EVERY; i++) {
-                mixed.add(light);
+                mixed.add(greyFrame);
             }
         }
         return new Frames(size, mixed);

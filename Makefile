@@ -65,7 +65,14 @@ client: $(CLIENT_JAR)
 	java -jar $(CLIENT_JAR) $(ARGS)
 
 # Starts both servers itself, measures every transport against the in-process floor and writes
-# bench/results/. ARGS="--quick" is the CI check; ARGS="--help" lists the options.
+# bench/target/results/ (ARGS="--out bench/results" replaces the committed results).
+# ARGS="--quick" is the CI check; ARGS="--help" lists the options.
 .PHONY: bench
-bench: $(REST_JAR) $(GRPC_JAR) $(CLIENT_JAR)
-	java -cp $(CLIENT_JAR) inferbench.client.bench.Benchmark $(ARGS)
+BENCH_JAR := bench/target/bench.jar
+
+$(BENCH_JAR): build.sh pom.xml $(call sources_of,samples common proto client/pom.xml client/src/main bench/pom.xml bench/src/main)
+	./build.sh package bench
+	touch $@
+
+bench: $(REST_JAR) $(GRPC_JAR) $(BENCH_JAR)
+	java -jar $(BENCH_JAR) $(ARGS)

@@ -24,6 +24,8 @@ if [ $# -gt 0 ]; then
   projects=(-pl "$(IFS=,; echo "$*")" -am)
 fi
 mvn_opts=(-B --no-transfer-progress)
+# Debian's Maven 3.8 prints a bare colour reset (ESC[0m) at exit even in batch mode; this stops it.
+export MAVEN_OPTS="${MAVEN_OPTS:-} -Djansi.noreset=true"
 
 case "$goal" in
   package) mvn "${mvn_opts[@]}" -q package -DskipTests "${projects[@]}" ;;

@@ -1,5 +1,5 @@
 import com.google.protobuf.ByteString;
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
@@ -27,9 +27,9 @@ import java.util.regex.Pattern;
  * Real frames through the load balancer, every answer checked: the traffic half of
  * scripts/test-scale-out.sh (which starts the replicas and nginx and counts who served what).
  *
- * <p>Not part of a module: it runs with the gRPC server's dependencies on the class path (they
+ * <p>Not part of a module: it runs with the client's dependencies on the class path (they
  * hold the generated stub, grpc-java and the sample frames), by hand as a single-file program
- * <pre>java -cp 'server-grpc/target/lib/*' scripts/BalancerTraffic.java MODE HOST:PORT [N]</pre>
+ * <pre>java -cp 'client/target/lib/*' scripts/BalancerTraffic.java MODE HOST:PORT [N]</pre>
  * or compiled once with javac, as the test does.
  * Modes: {@code rest N} and {@code grpc N} send N face frames with save on (one client
  * connection each, as a real client would); {@code grpc-stream N} sends at least N bytes of

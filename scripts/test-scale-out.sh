@@ -60,7 +60,7 @@ die() {
 
 # The traffic program is compiled once; the gRPC server's lib/ has the stub, grpc-java and
 # the sample frames it needs.
-traffic_classpath="$work/classes:server-grpc/target/lib/*"
+traffic_classpath="$work/classes:client/target/lib/*"
 javac -d "$work/classes" -cp "$traffic_classpath" scripts/BalancerTraffic.java || die "scripts/BalancerTraffic.java does not compile"
 traffic() {
   java -cp "$traffic_classpath" BalancerTraffic "$@" || die "traffic check '$1' failed"

@@ -7,7 +7,7 @@ import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
-import inferbench.common.Config;
+import inferbench.config.Config;
 import java.awt.AWTError;
 import java.awt.GraphicsEnvironment;
 import java.awt.HeadlessException;

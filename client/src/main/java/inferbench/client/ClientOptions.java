@@ -2,8 +2,8 @@ package inferbench.client;
 
 import inferbench.client.source.FrameSources;
 import inferbench.client.transport.RestTransport;
-import inferbench.common.Config;
-import inferbench.common.SampleFrames;
+import inferbench.config.Config;
+import inferbench.samples.SampleFrames;
 import java.net.URI;
 import java.nio.file.Path;
 

@@ -1,8 +1,8 @@
 package inferbench.client;
 
 import inferbench.client.transport.Reply;
-import inferbench.common.Box;
-import inferbench.common.DetectionPipeline;
+import inferbench.pipeline.Box;
+import inferbench.pipeline.DetectionPipeline;
 import java.awt.AlphaComposite;
 import java.awt.BasicStroke;
 import java.awt.Color;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.client.transport.Reply;
-import inferbench.common.Box;
+import inferbench.pipeline.Box;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.Point;

@@ -1,6 +1,6 @@
 package inferbench.grpc;
 
-import inferbench.common.ListenAddress;
+import inferbench.server.ListenAddress;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.Grpc;
 import io.grpc.Metadata;

@@ -1,6 +1,6 @@
 package inferbench.grpc;
 
-import inferbench.common.WorkerPool;
+import inferbench.server.WorkerPool;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import io.grpc.Status;

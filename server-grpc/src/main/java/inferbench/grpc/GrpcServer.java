@@ -1,10 +1,10 @@
 package inferbench.grpc;
 
-import inferbench.common.DetectionPipeline;
-import inferbench.common.ListenAddress;
-import inferbench.common.ServerMain;
-import inferbench.common.ServerSettings;
-import inferbench.common.WorkerPool;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.server.ListenAddress;
+import inferbench.server.ServerMain;
+import inferbench.server.ServerSettings;
+import inferbench.server.WorkerPool;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;

@@ -1,9 +1,9 @@
 package inferbench.grpc;
 
-import inferbench.common.DetectionPipeline;
-import inferbench.common.DetectionResult;
-import inferbench.common.InvalidImageException;
-import inferbench.common.WorkerPool;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.pipeline.DetectionResult;
+import inferbench.pipeline.InvalidImageException;
+import inferbench.server.WorkerPool;
 import inferbench.proto.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
@@ -114,7 +114,7 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
                 .setFilename(result.filename())
                 .setStatus(result.status())
                 .setSaveError(result.saveError());
-        for (inferbench.common.Box box : result.boxes()) {
+        for (inferbench.pipeline.Box box : result.boxes()) {
             detection.addBoxes(Box.newBuilder().setX(box.x()).setY(box.y()).setW(box.w()).setH(box.h()));
         }
         return detection.build();

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.Config;
-import inferbench.common.SampleFrames;
-import inferbench.common.ServerSettings;
+import inferbench.config.Config;
+import inferbench.samples.SampleFrames;
+import inferbench.server.ServerSettings;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

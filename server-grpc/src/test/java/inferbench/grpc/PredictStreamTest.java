@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import io.grpc.Status;

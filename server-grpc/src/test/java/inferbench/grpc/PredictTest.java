@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
-import inferbench.common.Config;
-import inferbench.common.DetectionPipeline;
-import inferbench.common.DetectionResult;
-import inferbench.common.ResultStore;
-import inferbench.common.SampleFrames;
-import inferbench.common.ServerSettings;
+import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.pipeline.DetectionResult;
+import inferbench.storage.ResultStore;
+import inferbench.samples.SampleFrames;
+import inferbench.server.ServerSettings;
 import inferbench.proto.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
@@ -93,7 +93,7 @@ class PredictTest {
             assertEquals(direct.status(), overGrpc.getStatus());
             assertEquals(direct.boxes().size(), overGrpc.getBoxesCount());
             for (int i = 0; i < direct.boxes().size(); i++) {
-                inferbench.common.Box box = direct.boxes().get(i);
+                inferbench.pipeline.Box box = direct.boxes().get(i);
                 assertArrayEquals(new float[] {box.x(), box.y(), box.w(), box.h()}, coords(overGrpc.getBoxes(i)), 0f);
             }
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.google.protobuf.ByteString;
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import inferbench.proto.Image;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;

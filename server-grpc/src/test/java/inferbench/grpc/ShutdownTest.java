@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.util.concurrent.ListenableFuture;
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import inferbench.proto.Detection;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.Status;

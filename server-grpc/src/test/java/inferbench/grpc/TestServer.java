@@ -1,7 +1,7 @@
 package inferbench.grpc;
 
-import inferbench.common.Config;
-import inferbench.common.ServerSettings;
+import inferbench.config.Config;
+import inferbench.server.ServerSettings;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;

@@ -1,6 +1,6 @@
 package inferbench.rest;
 
-import inferbench.common.DetectionPipeline;
+import inferbench.pipeline.DetectionPipeline;
 import java.util.Map;
 
 /**

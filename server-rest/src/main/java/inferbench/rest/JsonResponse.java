@@ -1,7 +1,7 @@
 package inferbench.rest;
 
 import com.sun.net.httpserver.HttpExchange;
-import inferbench.common.JsonWriter;
+import inferbench.json.JsonWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;

@@ -2,12 +2,12 @@ package inferbench.rest;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import inferbench.common.DetectionPipeline;
-import inferbench.common.JsonWriter;
-import inferbench.common.ListenAddress;
-import inferbench.common.ServerMain;
-import inferbench.common.ServerSettings;
-import inferbench.common.WorkerPool;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.json.JsonWriter;
+import inferbench.server.ListenAddress;
+import inferbench.server.ServerMain;
+import inferbench.server.ServerSettings;
+import inferbench.server.WorkerPool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;

@@ -3,7 +3,7 @@ package inferbench.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.InvalidImageException;
-import inferbench.common.SampleFrames;
+import inferbench.pipeline.InvalidImageException;
+import inferbench.samples.SampleFrames;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;

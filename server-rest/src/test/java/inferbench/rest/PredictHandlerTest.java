@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.Box;
-import inferbench.common.InvalidImageException;
-import inferbench.common.JsonWriter;
-import inferbench.common.ResultStore;
-import inferbench.common.SampleFrames;
+import inferbench.pipeline.Box;
+import inferbench.pipeline.InvalidImageException;
+import inferbench.json.JsonWriter;
+import inferbench.storage.ResultStore;
+import inferbench.samples.SampleFrames;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +53,7 @@ class PredictHandlerTest {
     /** The boxes as the pipeline itself gives them, in the JSON the server must write. */
     private static Object boxesFromThePipeline(byte[] jpeg) throws InvalidImageException {
         List<Box> boxes = server.pipeline.process(jpeg, false, RestServer.PROTOCOL).boxes();
-        return inferbench.common.JsonReader.parse(JsonWriter.boxes(boxes));
+        return inferbench.json.JsonReader.parse(JsonWriter.boxes(boxes));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package inferbench.rest;
 
-import inferbench.common.JsonReader;
+import inferbench.json.JsonReader;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

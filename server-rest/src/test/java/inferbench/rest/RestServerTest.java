@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;

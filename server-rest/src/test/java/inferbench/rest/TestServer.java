@@ -1,9 +1,9 @@
 package inferbench.rest;
 
-import inferbench.common.Config;
-import inferbench.common.DetectionPipeline;
-import inferbench.common.JsonReader;
-import inferbench.common.ServerSettings;
+import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.json.JsonReader;
+import inferbench.server.ServerSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

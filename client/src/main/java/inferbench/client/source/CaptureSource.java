@@ -1,6 +1,6 @@
 package inferbench.client.source;
 
-import inferbench.common.OpenCv;
+import inferbench.pipeline.OpenCv;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

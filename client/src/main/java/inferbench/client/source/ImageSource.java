@@ -1,6 +1,6 @@
 package inferbench.client.source;
 
-import inferbench.common.SampleFrames;
+import inferbench.samples.SampleFrames;
 import java.awt.AlphaComposite;
 import java.awt.Color;
 import java.awt.Graphics2D;

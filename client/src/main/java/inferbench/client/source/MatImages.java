@@ -1,7 +1,7 @@
 package inferbench.client.source;
 
-import inferbench.common.OpenCv;
-import inferbench.common.SampleFrames;
+import inferbench.pipeline.OpenCv;
+import inferbench.samples.SampleFrames;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;

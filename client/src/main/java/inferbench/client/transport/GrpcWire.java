@@ -1,7 +1,7 @@
 package inferbench.client.transport;
 
 import com.google.protobuf.UnsafeByteOperations;
-import inferbench.common.Box;
+import inferbench.pipeline.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import io.grpc.Grpc;

@@ -1,6 +1,6 @@
 package inferbench.client.transport;
 
-import inferbench.common.Box;
+import inferbench.pipeline.Box;
 import java.util.List;
 
 /**

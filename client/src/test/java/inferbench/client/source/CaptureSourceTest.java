@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.OpenCv;
+import inferbench.pipeline.OpenCv;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;

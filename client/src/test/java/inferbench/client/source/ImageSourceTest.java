@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.Config;
-import inferbench.common.DetectionPipeline;
-import inferbench.common.DetectionResult;
-import inferbench.common.ServerSettings;
+import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.pipeline.DetectionResult;
+import inferbench.server.ServerSettings;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.Box;
+import inferbench.pipeline.Box;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

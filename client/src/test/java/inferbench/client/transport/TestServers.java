@@ -1,8 +1,8 @@
 package inferbench.client.transport;
 
-import inferbench.common.Config;
-import inferbench.common.DetectionPipeline;
-import inferbench.common.ServerSettings;
+import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.server.ServerSettings;
 import inferbench.grpc.GrpcServer;
 import inferbench.rest.RestServer;
 import java.net.URI;

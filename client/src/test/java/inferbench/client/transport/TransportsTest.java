@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.common.Box;
-import inferbench.common.JsonReader;
-import inferbench.common.SampleFrames;
+import inferbench.pipeline.Box;
+import inferbench.json.JsonReader;
+import inferbench.samples.SampleFrames;
 import inferbench.proto.Image;
 import com.google.protobuf.ByteString;
 import io.grpc.Status;

@@ -1,0 +1,166 @@
+package inferbench.bench;
+
+import inferbench.config.Config;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What one benchmark run measures, read from the command line (and nothing else: a benchmark
+ * whose settings come from a forgotten environment variable cannot be reproduced).
+ *
+ * @param restUrl    a running REST server, or null to start one
+ * @param grpcTarget a running gRPC server (host:port), or null to start one
+ * @param transports transport names to run, empty for all
+ * @param seconds    measure each cell for this long instead of for {@code requests}; 0 for a count
+ * @param firstWarmup uncounted requests per transport before the first cell: the JIT compiles
+ *                   the servers' and the client's hot paths only over a few thousand requests
+ * @param workers    the servers' --workers, and the floor's thread cap
+ * @param serverArgs extra flags for both servers (and read by the floor)
+ * @param javaOptions JVM options for the server processes
+ * @param soak       requests per server for the leak check, 0 for the normal run
+ */
+public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
+                           int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
+                           int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
+                           Path grpcJar, Path out, boolean quick, boolean save, int soak) {
+
+    /** Flags whose value is itself a list of flags, so it starts with "--". */
+    private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
+
+    public static final String USAGE = """
+            usage: java -jar bench/target/bench.jar [options]
+              (or: make bench ARGS="[options]")
+            Starts both servers, measures every transport against the in-process floor, and writes
+            results.md, results.csv and PNG charts.
+              --concurrency LIST   requests in flight per cell (default 1,2,4,8)
+              --requests N         measured requests per cell (default 200, as for the original's
+                                   figures; the whole run takes about 2 minutes on 2 cores;
+                                   --quick: 6)
+              --seconds S          measure each cell for S seconds instead of a number of requests
+                                   (every request started in that time counts)
+              --warmup N           uncounted requests before each cell (default 20; --quick: 2)
+              --first-warmup N     uncounted requests for each transport, --workers in flight,
+                                   all before the first cell, so the JIT has compiled the hot
+                                   paths (default 4000; --quick: 2); 7 in 8 send a grey frame of
+                                   the same size that is quick to detect; cells then run from
+                                   the most in flight to the fewest, so 1 in flight is measured
+                                   on the best-warmed JVMs
+              --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
+              --transports LIST    some of rest-multipart, rest-raw, grpc-unary, grpc-stream (default: all)
+              --workers N          --workers for both servers and the floor's thread cap (default: cores)
+              --server-args "..."  more flags for both servers and the floor, e.g. "--decode grey"
+              --java-opts "..."    JVM options for the server processes, e.g. "-Xmx256m"
+              --save               ask the servers to save every frame (default: no saving)
+              --rest URL           measure a running REST server instead of starting servers,
+                                   e.g. http://localhost:8001/predict (pass its --workers too)
+              --grpc HOST:PORT     measure a running gRPC server instead, e.g. localhost:50051
+              --rest-jar FILE      default server-rest/target/server-rest.jar
+              --grpc-jar FILE      default server-grpc/target/server-grpc.jar
+              --out DIR            where results go (default bench/target/results, --quick:
+                                   bench/target/quick; --out bench/results replaces the
+                                   committed results)
+              --quick              a few requests per cell; exits 1 unless every request succeeded
+                                   and the table, CSV and charts were written (CI)
+              --soak N             leak check instead: N requests per server, RSS after 1,000 and after N
+            """;
+
+    public static BenchOptions parse(String[] args) {
+        Config config = new Config(joinFlagLists(args), Map.of());
+        boolean quick = config.getBoolean("quick", null, false);
+        BenchOptions options = new BenchOptions(
+                config.get("rest", null, null),
+                config.get("grpc", null, null),
+                list(config.get("transports", null, ""), s -> s),
+                list(config.get("concurrency", null, "1,2,4,8"), BenchOptions::positive),
+                config.getInt("requests", null, quick ? 6 : 200, 1),
+                config.getInt("seconds", null, 0, 1),
+                config.getInt("warmup", null, quick ? 2 : 20, 0),
+                config.getInt("first-warmup", null, quick ? 2 : 4000, 0),
+                list(config.get("size", null, FrameSize.WEBCAM.toString()), FrameSize::parse),
+                config.getInt("workers", null, Runtime.getRuntime().availableProcessors(), 1),
+                words(config.get("server-args", null, "")),
+                words(config.get("java-opts", null, "")),
+                Path.of(config.get("rest-jar", null, "server-rest/target/server-rest.jar")),
+                Path.of(config.get("grpc-jar", null, "server-grpc/target/server-grpc.jar")),
+                Path.of(config.get("out", null, quick ? "bench/target/quick" : "bench/target/results")),
+                quick,
+                config.getBoolean("save", null, false),
+                config.getInt("soak", null, 0, 0));
+        config.rejectUnknown();
+        if (options.concurrency().isEmpty() || options.sizes().isEmpty()) {
+            throw new IllegalArgumentException("--concurrency and --size need at least one value");
+        }
+        if (options.seconds() > 0 && config.has("requests")) {
+            throw new IllegalArgumentException("--requests and --seconds both say how much a cell measures: give one");
+        }
+        if (options.soak() > 0 && !options.startsServers()) {
+            throw new IllegalArgumentException("--soak needs servers the benchmark starts itself (it reads"
+                    + " their memory from /proc): leave out --rest and --grpc");
+        }
+        if (options.soak() > 0 && options.seconds() > 0) {
+            throw new IllegalArgumentException("--soak counts requests (RSS after 1,000 and after N):"
+                    + " leave out --seconds");
+        }
+        if (options.soak() > 0 && options.soak() < 2000) {
+            throw new IllegalArgumentException("--soak: use at least 2000 requests (RSS is compared with the"
+                    + " value after the first 1,000)");
+        }
+        return options;
+    }
+
+    /** True when the benchmark starts its own servers (neither --rest nor --grpc given). */
+    public boolean startsServers() {
+        return restUrl == null && grpcTarget == null;
+    }
+
+    /** How much each cell measures, as the report and the charts say it: "200 requests" or "10 s". */
+    public String perCell() {
+        return seconds > 0 ? seconds + " s" : requests + " requests";
+    }
+
+    public int maxConcurrency() {
+        return concurrency.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    }
+
+    /**
+     * {@code --server-args "--decode grey"}: Config would read a value starting with "--" as the
+     * next flag, so these options are joined to their value as {@code --server-args=...} first.
+     */
+    static String[] joinFlagLists(String[] args) {
+        List<String> joined = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            boolean takesList = FLAG_LIST_OPTIONS.stream().anyMatch(name -> arg.equals("--" + name));
+            if (takesList && i + 1 < args.length) {
+                joined.add(arg + "=" + args[++i]);
+            } else {
+                joined.add(args[i]);
+            }
+        }
+        return joined.toArray(String[]::new);
+    }
+
+    private static <T> List<T> list(String text, Function<String, T> parse) {
+        return Arrays.stream(text.split(",")).map(String::trim).filter(s -> !s.isEmpty()).map(parse).toList();
+    }
+
+    private static List<String> words(String text) {
+        return Arrays.stream(text.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static int positive(String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1 && value <= 256) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the message below
+        }
+        throw new IllegalArgumentException("--concurrency: expected whole numbers from 1 to 256, got '" + text + "'");
+    }
+}

@@ -1,0 +1,56 @@
+package inferbench.bench;
+
+import inferbench.client.transport.GrpcStreamTransport;
+import inferbench.client.transport.GrpcUnaryTransport;
+import inferbench.client.transport.RestTransport;
+import inferbench.client.transport.Transport;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The four ways the benchmark sends a frame, each opened from the client's own protocol code
+ * ({@code inferbench.client.transport}), so the benchmark measures what the client runs.
+ */
+enum BenchTransport {
+    REST_MULTIPART("rest-multipart", "REST multipart", Server.REST),
+    REST_RAW("rest-raw", "REST raw JPEG", Server.REST),
+    GRPC_UNARY("grpc-unary", "gRPC unary", Server.GRPC),
+    GRPC_STREAM("grpc-stream", "gRPC stream", Server.GRPC);
+
+    /** Which server a transport talks to. */
+    enum Server { REST, GRPC }
+
+    final String key;
+    final String label;
+    final Server server;
+
+    BenchTransport(String key, String label, Server server) {
+        this.key = key;
+        this.label = label;
+        this.server = server;
+    }
+
+    /**
+     * @param restUrl    the REST server's /predict address
+     * @param grpcTarget the gRPC server's host:port
+     */
+    Transport open(URI restUrl, String grpcTarget) {
+        return switch (this) {
+            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART);
+            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG);
+            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget);
+            case GRPC_STREAM -> new GrpcStreamTransport(grpcTarget);
+        };
+    }
+
+    /** The transports named (by key), or all of them for an empty list. */
+    static List<BenchTransport> select(List<String> keys) {
+        if (keys.isEmpty()) {
+            return List.of(values());
+        }
+        return keys.stream().map(key -> Arrays.stream(values()).filter(t -> t.key.equals(key)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("--transports: unknown transport '" + key
+                        + "' (use rest-multipart, rest-raw, grpc-unary, grpc-stream)"))).toList();
+    }
+}

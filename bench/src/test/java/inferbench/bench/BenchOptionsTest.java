@@ -1,0 +1,96 @@
+package inferbench.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchOptionsTest {
+
+    @Test
+    void defaultsAreFourConcurrencyLevelsOfTwoHundredWebcamFramesAfterTwoThousandWarmUpRequests() {
+        BenchOptions options = BenchOptions.parse(new String[0]);
+
+        assertEquals(List.of(1, 2, 4, 8), options.concurrency());
+        assertEquals(200, options.requests());
+        assertEquals("200 requests", options.perCell());
+        assertEquals(4000, options.firstWarmup());
+        assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
+        assertTrue(options.startsServers());
+    }
+
+    @Test
+    void serverArgsMayThemselvesStartWithDashes() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--server-args", "--decode color --opencv-threads 1",
+                "--requests", "10"});
+
+        assertEquals(List.of("--decode", "color", "--opencv-threads", "1"), options.serverArgs());
+        assertEquals(10, options.requests());
+    }
+
+    @Test
+    void secondsMeasureEachCellForATimeInsteadOfACount() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--seconds", "10"});
+
+        assertEquals(10, options.seconds());
+        assertEquals("10 s", options.perCell());
+    }
+
+    @Test
+    void requestsAndSecondsTogetherAreRefusedSinceBothSayHowMuchACellMeasures() {
+        assertRefusedSaying("--requests and --seconds", "--seconds", "10", "--requests", "100");
+    }
+
+    @Test
+    void theLeakCheckRefusesSecondsSinceItComparesMemoryAfterCountsOfRequests() {
+        assertRefusedSaying("leave out --seconds", "--soak", "10000", "--seconds", "10");
+    }
+
+    @Test
+    void sizesAndConcurrencyAreCommaSeparatedLists() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--size", "640x480,1920x1080", "--concurrency", "2,8"});
+
+        assertEquals(List.of(new FrameSize(640, 480), new FrameSize(1920, 1080)), options.sizes());
+        assertEquals(8, options.maxConcurrency());
+    }
+
+    @Test
+    void givingARunningServerMeansNoneIsStarted() {
+        assertFalse(BenchOptions.parse(new String[] {"--grpc", "localhost:50051"}).startsServers());
+    }
+
+    @Test
+    void theLeakCheckIsRefusedForServersItDidNotStartSinceItReadsTheirMemory() {
+        assertRefusedSaying("/proc", "--soak", "10000", "--rest", "http://localhost:8001/predict");
+    }
+
+    @Test
+    void aMisspeltOptionIsRefused() {
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--request", "5"}));
+    }
+
+    @Test
+    void aPortraitOrMalformedSizeIsRefusedWithTheExpectedForm() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchOptions.parse(new String[] {"--size", "1280by720"}));
+
+        assertTrue(e.getMessage().contains("WIDTHxHEIGHT"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(new String[] {"--size", "480x640"}));
+    }
+
+    @Test
+    void anUnknownTransportNameListsTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BenchTransport.select(List.of("grpc-bidi")));
+
+        assertTrue(e.getMessage().contains("grpc-stream"), e.getMessage());
+    }
+
+    private static void assertRefusedSaying(String expected, String... args) {
+        String message = assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse(args)).getMessage();
+        assertTrue(message.contains(expected), message);
+    }
+}

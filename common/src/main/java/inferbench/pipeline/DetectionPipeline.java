@@ -1,0 +1,171 @@
+package inferbench.pipeline;
+
+import inferbench.storage.ResultStore;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.opencv.core.Mat;
+import org.opencv.core.MatOfByte;
+import org.opencv.core.Rect;
+import org.opencv.core.Size;
+import org.opencv.imgcodecs.Imgcodecs;
+import org.opencv.imgproc.Imgproc;
+
+/**
+ * The one detection pipeline both servers call: JPEG bytes in, faces in 720x720 space out.
+ *
+ * <p>The steps are the original system's, in its order: validate, decode, centre-crop to a
+ * square, resize to 720x720 (the image that is saved), resize to 300x300 (what the Haar
+ * cascade sees: small enough for ~25 ms per frame), grey, detect, scale boxes back by 2.4.
+ * Every native {@code Mat} is released in a {@code finally}, so memory does not wait for the
+ * garbage collector, which cannot see native allocations.
+ */
+public final class DetectionPipeline {
+    /** The saved image and the coordinate space of the returned boxes. */
+    public static final int CROP_SIDE = 720;
+    /** The cascade's input size, as in the original system. */
+    public static final int DETECT_SIDE = 300;
+    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
+    /** What both servers answer for any other media type, in the original service's words. */
+    public static final String ONLY_JPEG = "Only image/jpeg supported";
+
+    private static final Logger LOG = Logger.getLogger(DetectionPipeline.class.getName());
+    private static final double BOX_SCALE = (double) CROP_SIDE / DETECT_SIDE;
+
+    private final FaceDetector detector;
+    private final ResultStore store;
+    private final long maxPixels;
+    private final DecodeMode decodeMode;
+
+    public DetectionPipeline(FaceDetector detector, ResultStore store, long maxPixels, DecodeMode decodeMode) {
+        this.detector = detector;
+        this.store = store;
+        this.maxPixels = maxPixels;
+        this.decodeMode = decodeMode;
+    }
+
+    /** image/jpeg, or the common misspelling image/jpg, in any case: the media types both servers accept. */
+    public static boolean isJpegMediaType(String type) {
+        return type.equalsIgnoreCase("image/jpeg") || type.equalsIgnoreCase("image/jpg");
+    }
+
+    /**
+     * Detects faces in one JPEG.
+     *
+     * @param protocol "REST" or "gRPC": written to records.csv when saving
+     * @throws InvalidImageException when the data is not an acceptable JPEG
+     */
+    public DetectionResult process(byte[] jpeg, boolean save, String protocol) throws InvalidImageException {
+        return process(ByteBuffer.wrap(jpeg), save, protocol);
+    }
+
+    /**
+     * Detects faces in the JPEG between the buffer's position and limit, which are left as they
+     * are. A buffer over an array (the servers pass a multipart part, or protobuf's own bytes)
+     * goes to OpenCV without a copy on the Java side.
+     */
+    public DetectionResult process(ByteBuffer jpeg, boolean save, String protocol) throws InvalidImageException {
+        long start = System.nanoTime();
+        JpegHeader.check(jpeg, maxPixels);
+        boolean decodeGrey = !save && decodeMode == DecodeMode.GREY;
+        Mat decoded = decode(jpeg, decodeGrey ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
+        Mat crop = null;
+        Mat small = new Mat();
+        Mat grey = decodeGrey ? small : new Mat();
+        try {
+            crop = cropTo720(decoded);
+            Imgproc.resize(crop, small, new Size(DETECT_SIDE, DETECT_SIDE), 0, 0, Imgproc.INTER_AREA);
+            if (!decodeGrey) {
+                Imgproc.cvtColor(small, grey, Imgproc.COLOR_BGR2GRAY);
+            }
+            List<Box> boxes = toCropSpace(detector.detect(grey));
+            if (!save) {
+                return new DetectionResult(boxes, millisSince(start), "", "");
+            }
+            return saved(crop, boxes, protocol, start);
+        } finally {
+            decoded.release();
+            if (crop != null) {
+                crop.release();
+            }
+            small.release();
+            grey.release();
+        }
+    }
+
+    /**
+     * Saving is best effort: a full disk must not turn a good detection into an error, so the
+     * failure is logged and reported in the result, and the server keeps serving.
+     */
+    private DetectionResult saved(Mat crop, List<Box> boxes, String protocol, long start) {
+        String filename = "";
+        try {
+            filename = store.saveImage(crop);
+            DetectionResult result = new DetectionResult(boxes, millisSince(start), filename, "");
+            store.appendRecord(result, protocol);
+            return result;
+        } catch (Exception e) {
+            LOG.log(Level.WARNING, "saving a " + protocol + " result to " + store.directory() + " failed", e);
+            return new DetectionResult(boxes, millisSince(start), filename,
+                    "could not save the image: " + e.getMessage());
+        }
+    }
+
+    private static Mat decode(ByteBuffer jpeg, int flags) throws InvalidImageException {
+        MatOfByte buffer = new MatOfByte();
+        try {
+            buffer.alloc(jpeg.remaining());
+            if (jpeg.hasArray()) {
+                buffer.put(0, 0, jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
+            } else { // read-only or direct: no array to hand over
+                byte[] copy = new byte[jpeg.remaining()];
+                jpeg.duplicate().get(copy);
+                buffer.put(0, 0, copy);
+            }
+            Mat image = Imgcodecs.imdecode(buffer, flags);
+            if (image.empty()) {
+                image.release();
+                throw new InvalidImageException("invalid JPEG: OpenCV could not decode the image data");
+            }
+            return image;
+        } finally {
+            buffer.release();
+        }
+    }
+
+    /**
+     * Centre square of side min(width, height), resized to 720x720 with INTER_AREA when it is
+     * not that size already. Returns a new Mat the caller releases.
+     */
+    static Mat cropTo720(Mat image) {
+        int side = Math.min(image.cols(), image.rows());
+        Rect square = new Rect((image.cols() - side) / 2, (image.rows() - side) / 2, side, side);
+        Mat view = image.submat(square); // shares pixels with image, no copy
+        try {
+            Mat out = new Mat();
+            if (side == CROP_SIDE) {
+                view.copyTo(out);
+            } else {
+                Imgproc.resize(view, out, new Size(CROP_SIDE, CROP_SIDE), 0, 0, Imgproc.INTER_AREA);
+            }
+            return out;
+        } finally {
+            view.release();
+        }
+    }
+
+    private static List<Box> toCropSpace(List<Rect> faces) {
+        List<Box> boxes = new ArrayList<>(faces.size());
+        for (Rect r : faces) {
+            boxes.add(new Box((float) (r.x * BOX_SCALE), (float) (r.y * BOX_SCALE),
+                    (float) (r.width * BOX_SCALE), (float) (r.height * BOX_SCALE)));
+        }
+        return boxes;
+    }
+
+    private static double millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e6;
+    }
+}

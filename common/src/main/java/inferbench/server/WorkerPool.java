@@ -1,0 +1,99 @@
+package inferbench.server;
+
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The detection threads of a server, and the limit on how much work it takes on: {@code workers}
+ * threads, and places for {@code queue} more requests to wait. Beyond that {@link #trySubmit}
+ * says no at once, so an overload shows up as quick "busy" answers (REST 503, gRPC
+ * RESOURCE_EXHAUSTED) instead of a queue, and memory, that grows as long as clients keep sending.
+ * Both servers use it with the same settings, so they get the same compute and the same limit.
+ *
+ * <p>Why a semaphore and not just a ThreadPoolExecutor with a bounded queue: once all its
+ * threads exist, a ThreadPoolExecutor passes every task through its queue, even to an idle
+ * thread. Two requests arriving together can then find a one-place queue full while the idle
+ * thread has not yet woken up to take the first, and the second is refused although a worker
+ * is free. Counting admitted requests makes the limit exactly {@code workers + queue}; the
+ * pool's own queue has that many places, so it never refuses an admitted request (a linked
+ * queue, so a large --queue costs nothing until it is used).
+ */
+public final class WorkerPool {
+    private final int workers;
+    private final int queue;
+    private final int places;
+    private final Semaphore free;
+    private final ThreadPoolExecutor threads;
+
+    /** @param threadNamePrefix such as {@code "rest-worker-"}: named threads read well in a thread dump */
+    public WorkerPool(int workers, int queue, String threadNamePrefix) {
+        this.workers = workers;
+        this.queue = queue;
+        this.places = (int) Math.min((long) workers + queue, Integer.MAX_VALUE);
+        this.free = new Semaphore(places);
+        AtomicInteger count = new AtomicInteger();
+        this.threads = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(places),
+                task -> {
+                    Thread thread = new Thread(task, threadNamePrefix + count.incrementAndGet());
+                    thread.setDaemon(true); // a pool someone forgot to shut down never keeps the JVM up
+                    return thread;
+                });
+    }
+
+    /**
+     * Runs the task on a worker thread if a place is free; returns false at once, without
+     * waiting, if every place is taken or the pool is shut down.
+     */
+    public boolean trySubmit(Runnable task) {
+        if (!free.tryAcquire()) {
+            return false;
+        }
+        try {
+            threads.execute(() -> {
+                try {
+                    task.run();
+                } finally {
+                    free.release();
+                }
+            });
+            return true;
+        } catch (RejectedExecutionException shutDown) {
+            free.release();
+            return false;
+        }
+    }
+
+    /** Tasks admitted and not finished yet: running, or waiting for a worker. */
+    public int inFlight() {
+        return places - free.availablePermits();
+    }
+
+    /** What a refused client is told; the same words from both servers. */
+    public String busyMessage() {
+        return "server busy: every worker (" + workers + ") and queue place (" + queue + ") is taken; retry shortly";
+    }
+
+    /**
+     * Admits nothing more, lets the admitted tasks finish for up to {@code grace}, then
+     * interrupts what is left. An interrupt while waiting cuts the wait short (and is kept).
+     *
+     * @return true if every admitted task finished within the grace period
+     */
+    public boolean shutdown(Duration grace) {
+        threads.shutdown();
+        try {
+            if (threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        threads.shutdownNow();
+        return false;
+    }
+}

@@ -1,0 +1,84 @@
+package inferbench.pipeline;
+
+import inferbench.samples.SampleFrames;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class JpegHeaderTest {
+    private static final long CAP = DetectionPipeline.DEFAULT_MAX_PIXELS;
+
+    /** SOI, an APP0 segment, SOF0 declaring width x height, EOI: a header without pixels. */
+    static byte[] headerOnly(int width, int height) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD8});
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE0, 0, 4, 'h', 'i'});
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xC0, 0, 11, 8,
+                (byte) (height >> 8), (byte) height, (byte) (width >> 8), (byte) width, 1, 1, 0x11, 0});
+        out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xD9});
+        return out.toByteArray();
+    }
+
+    @Test
+    void readsTheFrameSizeOfARealJpeg() throws Exception {
+        assertEquals(new JpegHeader(1280, 720), JpegHeader.check(ByteBuffer.wrap(SampleFrames.faceJpeg()), CAP));
+    }
+
+    @Test
+    void refusesAHeaderDeclaring60000x60000() {
+        var e = assertThrows(InvalidImageException.class,
+                () -> JpegHeader.check(ByteBuffer.wrap(headerOnly(60000, 60000)), CAP));
+        assertTrue(e.getMessage().contains("60000x60000"), e.getMessage());
+        assertTrue(e.getMessage().contains("16384"), e.getMessage());
+    }
+
+    @Test
+    void refusesAnImageOverTheMegapixelCap() {
+        var e = assertThrows(InvalidImageException.class,
+                () -> JpegHeader.check(ByteBuffer.wrap(headerOnly(10000, 6000)), CAP));
+        assertEquals("image 10000x6000 has 60.0 megapixels, over the limit of 50.0 megapixels", e.getMessage());
+    }
+
+    @Test
+    void acceptsAnImageExactlyAtTheConfiguredCap() throws Exception {
+        assertEquals(new JpegHeader(100, 100), JpegHeader.check(ByteBuffer.wrap(headerOnly(100, 100)), 10_000));
+        assertThrows(InvalidImageException.class,
+                () -> JpegHeader.check(ByteBuffer.wrap(headerOnly(101, 100)), 10_000));
+    }
+
+    @Test
+    void skipsFillBytesBeforeAMarker() throws Exception {
+        byte[] plain = headerOnly(640, 480);
+        byte[] filled = new byte[plain.length + 2];
+        System.arraycopy(plain, 0, filled, 0, 2);
+        filled[2] = (byte) 0xFF;
+        filled[3] = (byte) 0xFF;
+        System.arraycopy(plain, 2, filled, 4, plain.length - 2);
+        assertEquals(new JpegHeader(640, 480), JpegHeader.parse(ByteBuffer.wrap(filled)));
+    }
+
+    @Test
+    void refusesAZeroSizedFrame() {
+        var e = assertThrows(InvalidImageException.class,
+                () -> JpegHeader.parse(ByteBuffer.wrap(headerOnly(0, 480))));
+        assertTrue(e.getMessage().contains("zero"), e.getMessage());
+    }
+
+    @Test
+    void refusesScanDataBeforeAnyFrameHeader() {
+        byte[] data = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 2, (byte) 0xFF, (byte) 0xD9};
+        var e = assertThrows(InvalidImageException.class, () -> JpegHeader.parse(ByteBuffer.wrap(data)));
+        assertTrue(e.getMessage().contains("before any frame header"), e.getMessage());
+    }
+
+    @Test
+    void refusesAHeaderCutInsideASegment() {
+        byte[] data = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F'};
+        var e = assertThrows(InvalidImageException.class, () -> JpegHeader.parse(ByteBuffer.wrap(data)));
+        assertTrue(e.getMessage().startsWith("truncated JPEG"), e.getMessage());
+    }
+}

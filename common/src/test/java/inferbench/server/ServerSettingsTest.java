@@ -1,0 +1,48 @@
+package inferbench.server;
+
+import inferbench.config.Config;
+import inferbench.pipeline.DecodeMode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ServerSettingsTest {
+    @Test
+    void defaultsMatchTheDocumentedValues() {
+        ServerSettings settings = ServerSettings.read(new Config(new String[] {}, Map.of()), 8001);
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertEquals(new ServerSettings("0.0.0.0", 8001, cores, 2 * cores, 16L * 1024 * 1024, 50_000_000L,
+                Path.of("storage"), null, ZoneId.systemDefault(), true, DecodeMode.GREY, 0), settings);
+    }
+
+    @Test
+    void readsEveryOptionFromTheEnvironment() {
+        Map<String, String> env = Map.ofEntries(Map.entry("PORT", "9001"), Map.entry("BIND_ADDRESS", "127.0.0.1"),
+                Map.entry("WORKERS", "3"), Map.entry("QUEUE_SIZE", "5"), Map.entry("MAX_BODY_BYTES", "2048"),
+                Map.entry("MAX_PIXELS", "1000"), Map.entry("STORAGE_DIR", "/tmp/s"), Map.entry("CASCADE", "/tmp/c.xml"),
+                Map.entry("STORAGE_TZ", "Europe/Paris"), Map.entry("ACCESS_LOG", "false"),
+                Map.entry("DECODE_MODE", "color"), Map.entry("OPENCV_THREADS", "1"));
+        ServerSettings settings = ServerSettings.read(new Config(new String[] {}, env), 8001);
+        assertEquals(new ServerSettings("127.0.0.1", 9001, 3, 5, 2048, 1000, Path.of("/tmp/s"), Path.of("/tmp/c.xml"),
+                ZoneId.of("Europe/Paris"), false, DecodeMode.COLOR, 1), settings);
+    }
+
+    @Test
+    void explainsAnUnknownTimeZone() {
+        Config config = new Config(new String[] {"--time-zone", "Mars/Olympus"}, Map.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerSettings.read(config, 8001));
+        assertEquals("--time-zone / STORAGE_TZ: unknown time zone 'Mars/Olympus' (use a region like Europe/Paris"
+                + " or an offset like +02:00)", e.getMessage());
+    }
+
+    @Test
+    void explainsAnUnknownDecodeMode() {
+        Config config = new Config(new String[] {"--decode", "sepia"}, Map.of());
+        var e = assertThrows(IllegalArgumentException.class, () -> ServerSettings.read(config, 8001));
+        assertEquals("--decode / DECODE_MODE: expected color or grey, got 'sepia'", e.getMessage());
+    }
+}

@@ -1,6 +1,9 @@
 package inferbench.server;
 
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -46,25 +49,36 @@ public final class WorkerPool {
     }
 
     /**
-     * Runs the task on a worker thread if a place is free; returns false at once, without
-     * waiting, if every place is taken or the pool is shut down.
+     * Runs {@code work} on a worker thread if a place is free; says no at once (an empty
+     * Optional), without waiting, if every place is taken or the pool is shut down.
+     *
+     * <p>The place is given back as soon as {@code work} returns, before the future completes,
+     * so before anything the caller chains to it (sending the reply) runs. A client that waits
+     * for its reply before sending the next request therefore always finds its place free
+     * again: {@code workers + queue} such clients are never told "busy".
      */
-    public boolean trySubmit(Runnable task) {
+    public <T> Optional<CompletableFuture<T>> trySubmit(Callable<T> work) {
         if (!free.tryAcquire()) {
-            return false;
+            return Optional.empty();
         }
+        CompletableFuture<T> done = new CompletableFuture<>();
         try {
             threads.execute(() -> {
+                T result;
                 try {
-                    task.run();
-                } finally {
+                    result = work.call();
+                } catch (Throwable e) {
                     free.release();
+                    done.completeExceptionally(e);
+                    return;
                 }
+                free.release();
+                done.complete(result);
             });
-            return true;
+            return Optional.of(done);
         } catch (RejectedExecutionException shutDown) {
             free.release();
-            return false;
+            return Optional.empty();
         }
     }
 

@@ -63,9 +63,10 @@ final class FrameStream implements StreamObserver<Image> {
             framesHeld++;
             service.recordFramesHeld(framesHeld);
         }
-        if (!workers.trySubmit(() -> answer(detect(frame)))) {
-            answer(InferenceService.frameError(workers.busyMessage()));
-        }
+        workers.trySubmit(() -> detect(frame)).ifPresentOrElse(
+                detection -> detection.whenComplete((answer, error) ->
+                        answer(error == null ? answer : InferenceService.frameError("detection failed"))),
+                () -> answer(InferenceService.frameError(workers.busyMessage())));
     }
 
     @Override

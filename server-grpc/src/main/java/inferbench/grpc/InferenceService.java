@@ -12,7 +12,9 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
@@ -45,20 +47,23 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
     @Override
     public void predict(Image image, StreamObserver<Detection> responseObserver) {
         ServerCallStreamObserver<Detection> call = (ServerCallStreamObserver<Detection>) responseObserver;
-        boolean admitted = workers.trySubmit(() -> {
-            if (call.isCancelled()) {
-                return; // the client gave up (deadline, cancel) while this waited for a worker
-            }
-            try {
-                call.onNext(detect(image));
+        // null: the client gave up (deadline, cancel) while this waited for a worker
+        Optional<CompletableFuture<Detection>> detection =
+                workers.trySubmit(() -> call.isCancelled() ? null : detect(image));
+        if (detection.isEmpty()) {
+            call.onError(Status.RESOURCE_EXHAUSTED.withDescription(workers.busyMessage()).asException());
+            return;
+        }
+        detection.get().whenComplete((answer, error) -> {
+            if (error instanceof StatusException refused) {
+                call.onError(refused);
+            } else if (error != null) {
+                call.onError(Status.INTERNAL.withDescription("detection failed").asException());
+            } else if (answer != null) {
+                call.onNext(answer);
                 call.onCompleted();
-            } catch (StatusException e) {
-                call.onError(e);
             }
         });
-        if (!admitted) {
-            call.onError(Status.RESOURCE_EXHAUSTED.withDescription(workers.busyMessage()).asException());
-        }
     }
 
     @Override

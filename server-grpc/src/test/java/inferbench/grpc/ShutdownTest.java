@@ -42,7 +42,7 @@ class ShutdownTest {
             assertEquals(ServingStatus.SERVING, health.next());
 
             CountDownLatch workerHeld = new CountDownLatch(1);
-            assertTrue(test.server.workers().trySubmit(() -> awaitQuietly(workerHeld)));
+            assertTrue(test.server.workers().trySubmit(java.util.concurrent.Executors.callable(() -> awaitQuietly(workerHeld))).isPresent());
             ListenableFuture<Detection> inFlight = InferenceGrpc.newFutureStub(test.channel)
                     .withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
                     .predict(jpeg(SampleFrames.faceJpeg()));
@@ -67,7 +67,7 @@ class ShutdownTest {
     void aStopAnswersTheStreamFrameInHandThenEndsTheStreamWithUnavailable(@TempDir Path storage) throws Exception {
         try (TestServer test = TestServer.start(storage, "--workers", "1", "--queue", "1")) {
             CountDownLatch workerHeld = new CountDownLatch(1);
-            assertTrue(test.server.workers().trySubmit(() -> awaitQuietly(workerHeld)));
+            assertTrue(test.server.workers().trySubmit(java.util.concurrent.Executors.callable(() -> awaitQuietly(workerHeld))).isPresent());
             PredictStreamTest.Answers answers = new PredictStreamTest.Answers();
             test.async().predictStream(answers).onNext(jpeg(SampleFrames.faceJpeg()));
             while (test.server.workers().inFlight() < 2) {

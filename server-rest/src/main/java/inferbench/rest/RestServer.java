@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -84,7 +85,7 @@ public final class RestServer implements ServerMain.Server {
         // HttpServer's one dispatcher thread calls this for each request, before reading it: a
         // request the pool has no room for goes to the busy lane, which answers 503.
         http.setExecutor(exchange -> {
-            if (!workers.trySubmit(exchange)) {
+            if (workers.trySubmit(Executors.callable(exchange)).isEmpty()) {
                 busyLane.execute(exchange);
             }
         });

@@ -5,6 +5,7 @@ import inferbench.pipeline.DetectionPipeline;
 import inferbench.pipeline.DetectionResult;
 import inferbench.pipeline.InvalidImageException;
 import inferbench.server.ServerSettings;
+import inferbench.storage.ResultStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +37,7 @@ final class Floor {
         List<String> args = new ArrayList<>(serverArgs);
         args.addAll(List.of("--workers", Integer.toString(workers), "--storage", storage.toString()));
         ServerSettings settings = ServerSettings.read(new Config(args.toArray(String[]::new), System.getenv()), 0);
-        return new Floor(settings.buildPipeline(), settings.workers(), save);
+        return new Floor(DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage())), settings.workers(), save);
     }
 
     int threads(int concurrency) {

@@ -1,5 +1,6 @@
 package inferbench.bench;
 
+import inferbench.client.Frame;
 import inferbench.pipeline.OpenCv;
 import inferbench.samples.SampleFrames;
 import java.io.ByteArrayOutputStream;

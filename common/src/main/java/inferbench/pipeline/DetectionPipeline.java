@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.core.Rect;
@@ -27,7 +28,6 @@ public final class DetectionPipeline {
     public static final int CROP_SIDE = 720;
     /** The cascade's input size, as in the original system. */
     public static final int DETECT_SIDE = 300;
-    public static final long DEFAULT_MAX_PIXELS = 50_000_000L;
     /** What both servers answer for any other media type, in the original service's words. */
     public static final String ONLY_JPEG = "Only image/jpeg supported";
 
@@ -44,6 +44,19 @@ public final class DetectionPipeline {
         this.store = store;
         this.maxPixels = maxPixels;
         this.decodeMode = decodeMode;
+    }
+
+    /**
+     * Loads OpenCV and the cascade and sets OpenCV's threads: everything that can fail at
+     * startup, so a server that starts can serve.
+     */
+    public static DetectionPipeline load(PipelineSettings settings, ResultStore store) {
+        OpenCv.load();
+        if (settings.openCvThreads() > 0) {
+            Core.setNumThreads(settings.openCvThreads()); // process-wide; OpenCV's default is one thread per core
+        }
+        return new DetectionPipeline(new FaceDetector(settings.cascade()), store, settings.maxPixels(),
+                settings.decode());
     }
 
     /** image/jpeg, or the common misspelling image/jpg, in any case: the media types both servers accept. */

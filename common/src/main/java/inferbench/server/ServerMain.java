@@ -1,6 +1,8 @@
 package inferbench.server;
 
 import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.storage.ResultStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -43,9 +45,9 @@ public final class ServerMain {
         void blockUntilShutdown();
     }
 
-    /** Builds the pipeline and the server from the settings, and starts it. */
+    /** Builds the server around the pipeline, and starts it. */
     public interface Starter {
-        Server start(ServerSettings settings) throws IOException;
+        Server start(ServerSettings settings, DetectionPipeline pipeline) throws IOException;
     }
 
     /** Checks a running server's health, prints one line, returns the exit status. */
@@ -80,7 +82,8 @@ public final class ServerMain {
             }
             settings = ServerSettings.read(config, spec.defaultPort());
             config.rejectUnknown();
-            server = spec.starter().start(settings);
+            DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
+            server = spec.starter().start(settings, pipeline);
         } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
             err.println(spec.name() + ": " + e.getMessage());
             return EXIT_BAD_CONFIGURATION;
@@ -100,8 +103,8 @@ public final class ServerMain {
         // also stops the server when the JVM exits some other way, e.g. System.exit from a library
         Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(grace), spec.name() + "-stop"));
         out.println(spec.name() + " listening on " + server.where() + " (" + settings.workers() + " workers, queue "
-                + settings.queue() + ", max body " + settings.maxBodyBytes() + " bytes, storage "
-                + settings.storage().toAbsolutePath() + ")");
+                + settings.queue() + ", max body " + settings.limits().maxBodyBytes() + " bytes, storage "
+                + settings.storage().directory().toAbsolutePath() + ")");
         server.blockUntilShutdown();
         boolean drained = server.stop(grace); // already stopped: returns how that went
         err.println(drained ? spec.name() + ": stopped"

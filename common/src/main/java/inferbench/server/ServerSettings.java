@@ -2,41 +2,51 @@ package inferbench.server;
 
 import inferbench.config.Config;
 import inferbench.pipeline.DecodeMode;
-import inferbench.pipeline.DetectionPipeline;
-import inferbench.pipeline.FaceDetector;
-import inferbench.storage.ResultStore;
+import inferbench.pipeline.PipelineSettings;
+import inferbench.storage.StorageSettings;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneId;
-import org.opencv.core.Core;
 
 /**
  * The settings both servers share, read with the same flag and variable names, so a REST and a
  * gRPC server started with the same options get the same compute, limits and storage.
  */
-public record ServerSettings(String bind, int port, int workers, int queue, long maxBodyBytes, long maxPixels,
-                             Path storage, Path cascade, ZoneId timeZone, boolean accessLog,
-                             DecodeMode decode, int openCvThreads) {
+public record ServerSettings(String bind, int port, int workers, int queue, RequestLimits limits,
+                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog) {
 
-    public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
+    /** Loopback: a service that writes files reaches the network only when asked (--bind 0.0.0.0). */
+    public static final String DEFAULT_BIND = "127.0.0.1";
 
     public static String usage(int defaultPort) {
         return """
                   --port N          listen port (PORT, default %d)
-                  --bind ADDR       bind address (BIND_ADDRESS, default 0.0.0.0)
+                  --bind ADDR       bind address (BIND_ADDRESS, default 127.0.0.1; 0.0.0.0 for every
+                                    interface)
                   --workers N       detection threads (WORKERS, default: one per core)
                   --queue N         requests allowed to wait for a worker before the server answers
                                     "busy" (QUEUE_SIZE, default 2 x workers)
-                  --max-body BYTES  largest request accepted (MAX_BODY_BYTES, default 16777216)
-                  --max-pixels N    largest JPEG frame, width x height (MAX_PIXELS, default 50000000)
+                  --max-body BYTES  largest request body or gRPC message (MAX_BODY_BYTES, default 16777216)
+                  --max-pixels N    largest JPEG frame, width x height (MAX_PIXELS, default 16777216,
+                                    4096 x 4096)
+                  --header-timeout S  REST: seconds for a request's line and headers; gRPC: for a new
+                                    connection's HTTP/2 handshake (HEADER_TIMEOUT, default 10)
+                  --body-timeout S  seconds for the body (REST) or message (gRPC) to arrive after the
+                                    headers (BODY_TIMEOUT, default 20)
+                  --idle-timeout S  seconds a connection may stay open with no request in progress
+                                    (IDLE_TIMEOUT, default 30)
+                  --max-connections N  REST: connections open at once, past which new ones are closed
+                                    (MAX_CONNECTIONS, default 512)
                   --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
-                  --cascade FILE    Haar cascade XML (CASCADE, default: the bundled frontal-face cascade)
+                  --max-storage BYTES  the most saved files may take; saving stops there
+                                    (STORAGE_MAX_BYTES, default 1073741824)
                   --time-zone ZONE  zone for file names and records.csv (STORAGE_TZ, default: system zone)
-                  --access-log B    one log line per request, true or false (ACCESS_LOG, default true)
+                  --cascade FILE    Haar cascade XML (CASCADE, default: the bundled frontal-face cascade)
                   --decode MODE     grey: decode straight to grey when not saving; color: the
                                     original's path (DECODE_MODE, default grey)
                   --opencv-threads N  OpenCV's own threads per detection, 0 = one per core
                                     (OPENCV_THREADS, default 0)
+                  --access-log B    one log line per request, true or false (ACCESS_LOG, default true)
                 """.formatted(defaultPort);
     }
 
@@ -44,28 +54,34 @@ public record ServerSettings(String bind, int port, int workers, int queue, long
         int workers = config.getInt("workers", "WORKERS", Runtime.getRuntime().availableProcessors(), 1);
         String cascade = config.get("cascade", "CASCADE", null);
         String zone = config.get("time-zone", "STORAGE_TZ", null);
+        RequestLimits limits = new RequestLimits(
+                config.getLong("max-body", "MAX_BODY_BYTES", RequestLimits.DEFAULT_MAX_BODY, 1024, Integer.MAX_VALUE - 8),
+                seconds(config, "header-timeout", "HEADER_TIMEOUT", RequestLimits.DEFAULT_HEADER_TIMEOUT),
+                seconds(config, "body-timeout", "BODY_TIMEOUT", RequestLimits.DEFAULT_BODY_TIMEOUT),
+                seconds(config, "idle-timeout", "IDLE_TIMEOUT", RequestLimits.DEFAULT_IDLE_TIMEOUT),
+                config.getInt("max-connections", "MAX_CONNECTIONS", RequestLimits.DEFAULT_MAX_CONNECTIONS, 1));
+        StorageSettings storage = new StorageSettings(
+                Path.of(config.get("storage", "STORAGE_DIR", "storage")),
+                config.getLong("max-storage", "STORAGE_MAX_BYTES", StorageSettings.DEFAULT_MAX_BYTES, 0, Long.MAX_VALUE),
+                zone == null ? ZoneId.systemDefault() : parseZone(zone));
+        PipelineSettings pipeline = new PipelineSettings(
+                cascade == null ? null : Path.of(cascade),
+                config.getLong("max-pixels", "MAX_PIXELS", PipelineSettings.DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE),
+                DecodeMode.parse(config.get("decode", "DECODE_MODE", "grey")),
+                config.getInt("opencv-threads", "OPENCV_THREADS", 0, 0));
         return new ServerSettings(
-                config.get("bind", "BIND_ADDRESS", "0.0.0.0"),
+                config.get("bind", "BIND_ADDRESS", DEFAULT_BIND),
                 (int) config.getLong("port", "PORT", defaultPort, 0, 65535),
                 workers,
                 config.getInt("queue", "QUEUE_SIZE", 2 * workers, 0),
-                config.getLong("max-body", "MAX_BODY_BYTES", DEFAULT_MAX_BODY, 1024, Integer.MAX_VALUE - 8),
-                config.getLong("max-pixels", "MAX_PIXELS", DetectionPipeline.DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE),
-                Path.of(config.get("storage", "STORAGE_DIR", "storage")),
-                cascade == null ? null : Path.of(cascade),
-                zone == null ? ZoneId.systemDefault() : parseZone(zone),
-                config.getBoolean("access-log", "ACCESS_LOG", true),
-                DecodeMode.parse(config.get("decode", "DECODE_MODE", "grey")),
-                config.getInt("opencv-threads", "OPENCV_THREADS", 0, 0));
+                limits,
+                storage,
+                pipeline,
+                config.getBoolean("access-log", "ACCESS_LOG", true));
     }
 
-    /** Loads OpenCV and the cascade and opens the storage: everything that can fail at startup. */
-    public DetectionPipeline buildPipeline() {
-        FaceDetector detector = new FaceDetector(cascade);
-        if (openCvThreads > 0) {
-            Core.setNumThreads(openCvThreads); // process-wide; OpenCV's default is one thread per core
-        }
-        return new DetectionPipeline(detector, new ResultStore(storage, Clock.system(timeZone)), maxPixels, decode);
+    private static Duration seconds(Config config, String flag, String envName, Duration defaultValue) {
+        return Duration.ofSeconds(config.getLong(flag, envName, defaultValue.toSeconds(), 1, 3600));
     }
 
     private static ZoneId parseZone(String zone) {

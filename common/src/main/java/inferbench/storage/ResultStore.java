@@ -45,6 +45,10 @@ public final class ResultStore {
      * @param clock gives the time and the time zone used for file names and the CSV
      * @throws UncheckedIOException if the directory cannot be created (fail fast at startup)
      */
+    public ResultStore(StorageSettings settings) {
+        this(settings.directory(), Clock.system(settings.timeZone()));
+    }
+
     public ResultStore(Path directory, Clock clock) {
         this.directory = directory.toAbsolutePath();
         this.clock = clock;

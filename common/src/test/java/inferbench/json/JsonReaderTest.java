@@ -1,11 +1,11 @@
 package inferbench.json;
 
-import inferbench.pipeline.Box;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.pipeline.Box;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

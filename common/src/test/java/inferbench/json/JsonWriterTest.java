@@ -1,9 +1,9 @@
 package inferbench.json;
 
-import inferbench.pipeline.Box;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import inferbench.pipeline.Box;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
 package inferbench.pipeline;
 
-import inferbench.samples.SampleFrames;
-import inferbench.storage.ResultStore;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.samples.SampleFrames;
+import inferbench.storage.ResultStore;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -40,7 +40,7 @@ class DetectionPipelineTest {
     @BeforeAll
     static void loadPipeline(@TempDir Path storage) {
         pipeline = new DetectionPipeline(new FaceDetector(null), new ResultStore(storage, Clock.systemUTC()),
-                DetectionPipeline.DEFAULT_MAX_PIXELS, DecodeMode.COLOR);
+                PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.COLOR);
         faceJpeg = SampleFrames.faceJpeg();
         twoFaceJpeg = SampleFrames.twoFaceJpeg();
         noFaceJpeg = SampleFrames.noFaceJpeg();
@@ -211,7 +211,7 @@ class DetectionPipelineTest {
     }
 
     private static DetectionPipeline pipelineWith(ResultStore store, DecodeMode mode) {
-        return new DetectionPipeline(new FaceDetector(null), store, DetectionPipeline.DEFAULT_MAX_PIXELS, mode);
+        return new DetectionPipeline(new FaceDetector(null), store, PipelineSettings.DEFAULT_MAX_PIXELS, mode);
     }
 
     @Test

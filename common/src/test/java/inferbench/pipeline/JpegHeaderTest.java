@@ -1,16 +1,16 @@
 package inferbench.pipeline;
 
-import inferbench.samples.SampleFrames;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.samples.SampleFrames;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 class JpegHeaderTest {
-    private static final long CAP = DetectionPipeline.DEFAULT_MAX_PIXELS;
+    private static final long CAP = PipelineSettings.DEFAULT_MAX_PIXELS;
 
     /** SOI, an APP0 segment, SOF0 declaring width x height, EOI: a header without pixels. */
     static byte[] headerOnly(int width, int height) {
@@ -40,7 +40,7 @@ class JpegHeaderTest {
     void refusesAnImageOverTheMegapixelCap() {
         var e = assertThrows(InvalidImageException.class,
                 () -> JpegHeader.check(ByteBuffer.wrap(headerOnly(10000, 6000)), CAP));
-        assertEquals("image 10000x6000 has 60.0 megapixels, over the limit of 50.0 megapixels", e.getMessage());
+        assertEquals("image 10000x6000 has 60.0 megapixels, over the limit of 16.8 megapixels", e.getMessage());
     }
 
     @Test

@@ -1,9 +1,9 @@
 package inferbench.server;
 
-import inferbench.config.Config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.config.Config;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;

@@ -1,11 +1,14 @@
 package inferbench.server;
 
-import inferbench.config.Config;
-import inferbench.pipeline.DecodeMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import inferbench.config.Config;
+import inferbench.pipeline.DecodeMode;
+import inferbench.pipeline.PipelineSettings;
+import inferbench.storage.StorageSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -15,20 +18,27 @@ class ServerSettingsTest {
     void defaultsMatchTheDocumentedValues() {
         ServerSettings settings = ServerSettings.read(new Config(new String[] {}, Map.of()), 8001);
         int cores = Runtime.getRuntime().availableProcessors();
-        assertEquals(new ServerSettings("0.0.0.0", 8001, cores, 2 * cores, 16L * 1024 * 1024, 50_000_000L,
-                Path.of("storage"), null, ZoneId.systemDefault(), true, DecodeMode.GREY, 0), settings);
+        assertEquals(new ServerSettings("127.0.0.1", 8001, cores, 2 * cores,
+                new RequestLimits(16L * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(20),
+                        Duration.ofSeconds(30), 512),
+                new StorageSettings(Path.of("storage"), 1L << 30, ZoneId.systemDefault()),
+                new PipelineSettings(null, 4096L * 4096, DecodeMode.GREY, 0), true), settings);
     }
 
     @Test
     void readsEveryOptionFromTheEnvironment() {
-        Map<String, String> env = Map.ofEntries(Map.entry("PORT", "9001"), Map.entry("BIND_ADDRESS", "127.0.0.1"),
+        Map<String, String> env = Map.ofEntries(Map.entry("PORT", "9001"), Map.entry("BIND_ADDRESS", "0.0.0.0"),
                 Map.entry("WORKERS", "3"), Map.entry("QUEUE_SIZE", "5"), Map.entry("MAX_BODY_BYTES", "2048"),
                 Map.entry("MAX_PIXELS", "1000"), Map.entry("STORAGE_DIR", "/tmp/s"), Map.entry("CASCADE", "/tmp/c.xml"),
                 Map.entry("STORAGE_TZ", "Europe/Paris"), Map.entry("ACCESS_LOG", "false"),
-                Map.entry("DECODE_MODE", "color"), Map.entry("OPENCV_THREADS", "1"));
+                Map.entry("DECODE_MODE", "color"), Map.entry("OPENCV_THREADS", "1"),
+                Map.entry("HEADER_TIMEOUT", "3"), Map.entry("BODY_TIMEOUT", "4"), Map.entry("IDLE_TIMEOUT", "5"),
+                Map.entry("MAX_CONNECTIONS", "6"), Map.entry("STORAGE_MAX_BYTES", "7000"));
         ServerSettings settings = ServerSettings.read(new Config(new String[] {}, env), 8001);
-        assertEquals(new ServerSettings("127.0.0.1", 9001, 3, 5, 2048, 1000, Path.of("/tmp/s"), Path.of("/tmp/c.xml"),
-                ZoneId.of("Europe/Paris"), false, DecodeMode.COLOR, 1), settings);
+        assertEquals(new ServerSettings("0.0.0.0", 9001, 3, 5,
+                new RequestLimits(2048, Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5), 6),
+                new StorageSettings(Path.of("/tmp/s"), 7000, ZoneId.of("Europe/Paris")),
+                new PipelineSettings(Path.of("/tmp/c.xml"), 1000, DecodeMode.COLOR, 1), false), settings);
     }
 
     @Test

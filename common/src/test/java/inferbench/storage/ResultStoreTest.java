@@ -1,11 +1,11 @@
 package inferbench.storage;
 
-import inferbench.pipeline.Box;
-import inferbench.pipeline.DetectionResult;
-import inferbench.pipeline.OpenCv;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.pipeline.Box;
+import inferbench.pipeline.DetectionResult;
+import inferbench.pipeline.OpenCv;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

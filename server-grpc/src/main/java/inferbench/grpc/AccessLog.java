@@ -1,7 +1,7 @@
 package inferbench.grpc;
 
-import inferbench.server.ListenAddress;
 import inferbench.proto.InferenceGrpc;
+import inferbench.server.ListenAddress;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
 import io.grpc.ServerStreamTracer;

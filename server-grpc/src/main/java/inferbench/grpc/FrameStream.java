@@ -1,8 +1,8 @@
 package inferbench.grpc;
 
-import inferbench.server.WorkerPool;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
+import inferbench.server.WorkerPool;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;

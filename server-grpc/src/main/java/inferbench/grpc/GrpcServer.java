@@ -1,11 +1,11 @@
 package inferbench.grpc;
 
 import inferbench.pipeline.DetectionPipeline;
+import inferbench.proto.InferenceGrpc;
 import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
-import inferbench.proto.InferenceGrpc;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -60,10 +60,11 @@ public final class GrpcServer implements ServerMain.Server {
     private static final Logger GRPC_STREAM_LOG =
             Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
-    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE, settings -> {
-        GRPC_STREAM_LOG.setLevel(Level.SEVERE);
-        return new GrpcServer(settings, settings.buildPipeline()).start();
-    }, HealthProbe::check);
+    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE,
+            (settings, pipeline) -> {
+                GRPC_STREAM_LOG.setLevel(Level.SEVERE);
+                return new GrpcServer(settings, pipeline).start();
+            }, HealthProbe::check);
 
     private final ServerSettings settings;
     private final WorkerPool workers;
@@ -93,7 +94,7 @@ public final class GrpcServer implements ServerMain.Server {
                 .directExecutor()
                 // The REST body limit. grpc reads the length prefix first, so a bigger message is
                 // refused with RESOURCE_EXHAUSTED before it is buffered.
-                .maxInboundMessageSize(Math.toIntExact(settings.maxBodyBytes()))
+                .maxInboundMessageSize(Math.toIntExact(settings.limits().maxBodyBytes()))
                 .addService(service)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());

@@ -6,20 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
+import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
 import inferbench.server.ServerSettings;
-import inferbench.proto.InferenceGrpc;
+import inferbench.storage.ResultStore;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthGrpc;
-import java.time.Duration;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -78,8 +80,8 @@ class AccessLogTest {
     private static GrpcServer start(Path storage, ByteArrayOutputStream log) throws Exception {
         ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
                 "--storage", storage.toString(), "--max-body", "4096"}, Map.of()), GrpcServer.DEFAULT_PORT);
-        return new GrpcServer(settings, settings.buildPipeline(), new PrintStream(log, true, StandardCharsets.UTF_8))
-                .start();
+        DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
+        return new GrpcServer(settings, pipeline, new PrintStream(log, true, StandardCharsets.UTF_8)).start();
     }
 
     private static final class CountingStream extends ByteArrayOutputStream {

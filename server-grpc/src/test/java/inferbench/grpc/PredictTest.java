@@ -9,13 +9,13 @@ import com.google.protobuf.ByteString;
 import inferbench.config.Config;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.pipeline.DetectionResult;
-import inferbench.storage.ResultStore;
-import inferbench.samples.SampleFrames;
-import inferbench.server.ServerSettings;
 import inferbench.proto.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.samples.SampleFrames;
+import inferbench.server.ServerSettings;
+import inferbench.storage.ResultStore;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -85,8 +85,9 @@ class PredictTest {
 
     @Test
     void answersWithTheSameBoxesAsThePipelineCalledDirectly(@TempDir Path otherStorage) throws Exception {
-        DetectionPipeline pipeline = ServerSettings.read(new Config(new String[] {"--storage", otherStorage.toString()},
-                Map.of()), GrpcServer.DEFAULT_PORT).buildPipeline();
+        ServerSettings settings = ServerSettings.read(new Config(new String[] {"--storage", otherStorage.toString()},
+                Map.of()), GrpcServer.DEFAULT_PORT);
+        DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
         for (byte[] frame : List.of(face, twoFaces, noFace)) {
             DetectionResult direct = pipeline.process(frame, false, "test");
             Detection overGrpc = server.blocking().predict(jpeg(frame));

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import com.google.protobuf.ByteString;
-import inferbench.samples.SampleFrames;
 import inferbench.proto.Image;
+import inferbench.samples.SampleFrames;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 

@@ -1,13 +1,15 @@
 package inferbench.grpc;
 
 import inferbench.config.Config;
-import inferbench.server.ServerSettings;
+import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.InferenceGrpc;
+import inferbench.server.ServerSettings;
+import inferbench.storage.ResultStore;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import java.time.Duration;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +36,7 @@ final class TestServer implements AutoCloseable {
         args.addAll(List.of(flags));
         ServerSettings settings = ServerSettings.read(new Config(args.toArray(String[]::new), Map.of()),
                 GrpcServer.DEFAULT_PORT);
-        return new TestServer(new GrpcServer(settings, settings.buildPipeline()).start());
+        return new TestServer(new GrpcServer(settings, DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()))).start());
     }
 
     ManagedChannel newChannel() {

@@ -1,10 +1,10 @@
 package inferbench.rest;
 
 import com.sun.net.httpserver.HttpExchange;
+import inferbench.json.JsonWriter;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.pipeline.DetectionResult;
 import inferbench.pipeline.InvalidImageException;
-import inferbench.json.JsonWriter;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package inferbench.rest;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import inferbench.pipeline.DetectionPipeline;
 import inferbench.json.JsonWriter;
+import inferbench.pipeline.DetectionPipeline;
 import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
@@ -58,7 +58,7 @@ public final class RestServer implements ServerMain.Server {
             """ + ServerMain.EXIT_STATUS_HELP;
 
     private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE,
-            settings -> new RestServer(settings, settings.buildPipeline()).start(), HealthProbe::check);
+            (settings, pipeline) -> new RestServer(settings, pipeline).start(), HealthProbe::check);
 
     private final HttpServer http;
     private final WorkerPool workers;
@@ -74,7 +74,7 @@ public final class RestServer implements ServerMain.Server {
 
     /** @param accessLog where the access log goes when {@code settings.accessLog()} is on */
     RestServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog) throws IOException {
-        busyLane = new BusyLane(settings.maxBodyBytes());
+        busyLane = new BusyLane(settings.limits().maxBodyBytes());
         workers = new WorkerPool(settings.workers(), settings.queue(), "rest-worker-");
         try {
             http = JdkHttpServer.create(ListenAddress.resolve(settings));
@@ -89,8 +89,8 @@ public final class RestServer implements ServerMain.Server {
                 busyLane.execute(exchange);
             }
         });
-        Routes routes = new Routes(settings.maxBodyBytes())
-                .add("POST", "/predict", new PredictHandler(pipeline, settings.maxBodyBytes()))
+        Routes routes = new Routes(settings.limits().maxBodyBytes())
+                .add("POST", "/predict", new PredictHandler(pipeline, settings.limits().maxBodyBytes()))
                 // the server is built only after the pipeline has loaded, so being reachable means healthy
                 .add("GET", "/healthz", exchange -> JsonResponse.send(exchange, 200, HEALTHY_REPLY))
                 .add("GET", "/", exchange -> JsonResponse.send(exchange, 200, ROOT_REPLY));

@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.json.JsonWriter;
 import inferbench.pipeline.Box;
 import inferbench.pipeline.InvalidImageException;
-import inferbench.json.JsonWriter;
-import inferbench.storage.ResultStore;
 import inferbench.samples.SampleFrames;
+import inferbench.storage.ResultStore;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;

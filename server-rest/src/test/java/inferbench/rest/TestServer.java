@@ -1,9 +1,10 @@
 package inferbench.rest;
 
 import inferbench.config.Config;
-import inferbench.pipeline.DetectionPipeline;
 import inferbench.json.JsonReader;
+import inferbench.pipeline.DetectionPipeline;
 import inferbench.server.ServerSettings;
+import inferbench.storage.ResultStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -46,7 +47,7 @@ final class TestServer implements AutoCloseable {
                 "--storage", storage.toString(), "--access-log", "false"));
         args.addAll(List.of(flags));
         ServerSettings settings = ServerSettings.read(new Config(args.toArray(String[]::new), Map.of()), 0);
-        DetectionPipeline pipeline = settings.buildPipeline();
+        DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
         RestServer server = new RestServer(settings, pipeline, accessLog);
         server.start();
         return new TestServer(server, pipeline, storage);

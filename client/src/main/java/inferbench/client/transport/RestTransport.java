@@ -1,7 +1,7 @@
 package inferbench.client.transport;
 
-import inferbench.pipeline.Box;
 import inferbench.json.JsonReader;
+import inferbench.pipeline.Box;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

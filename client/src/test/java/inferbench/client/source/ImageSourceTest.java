@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import inferbench.config.Config;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.pipeline.DetectionResult;
+import inferbench.pipeline.PipelineSettings;
 import inferbench.server.ServerSettings;
+import inferbench.storage.ResultStore;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -16,6 +18,7 @@ import java.awt.image.DataBufferByte;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import javax.imageio.ImageIO;
@@ -45,8 +48,8 @@ class ImageSourceTest {
 
     @Test
     void keepsExactlyOneFaceThroughTheWholeSweep(@TempDir Path storage) throws Exception {
-        DetectionPipeline pipeline = ServerSettings.read(new Config(new String[] {"--storage", storage.toString()},
-                Map.of()), 0).buildPipeline();
+        DetectionPipeline pipeline = DetectionPipeline.load(PipelineSettings.defaults(),
+                new ResultStore(storage, Clock.systemUTC()));
         try (ImageSource source = ImageSource.sample("sample photo", FPS)) {
             source.next();
             // every 24th frame of the loop (each one was checked once, offline, the same way)

@@ -1,10 +1,11 @@
 package inferbench.client.transport;
 
 import inferbench.config.Config;
-import inferbench.pipeline.DetectionPipeline;
-import inferbench.server.ServerSettings;
 import inferbench.grpc.GrpcServer;
+import inferbench.pipeline.DetectionPipeline;
 import inferbench.rest.RestServer;
+import inferbench.server.ServerSettings;
+import inferbench.storage.ResultStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class TestServers implements AutoCloseable {
 
     public static TestServers start(Path storage, int restPort, int grpcPort) throws Exception {
         ServerSettings rest = settings(storage, restPort);
-        DetectionPipeline pipeline = rest.buildPipeline();
+        DetectionPipeline pipeline = DetectionPipeline.load(rest.pipeline(), new ResultStore(rest.storage()));
         RestServer restServer = new RestServer(rest, pipeline);
         restServer.start();
         GrpcServer grpcServer = new GrpcServer(settings(storage, grpcPort), pipeline).start();

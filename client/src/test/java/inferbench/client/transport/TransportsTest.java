@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.pipeline.Box;
-import inferbench.json.JsonReader;
-import inferbench.samples.SampleFrames;
-import inferbench.proto.Image;
 import com.google.protobuf.ByteString;
+import inferbench.json.JsonReader;
+import inferbench.pipeline.Box;
+import inferbench.proto.Image;
+import inferbench.samples.SampleFrames;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;

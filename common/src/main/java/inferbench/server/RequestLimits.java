@@ -1,0 +1,29 @@
+package inferbench.server;
+
+import java.time.Duration;
+
+/**
+ * What one client may hold of a server while its request arrives: how big the request may be,
+ * how long its parts may take to arrive, and how many connections and idle time it may keep.
+ * Both servers read the same flags; where a protocol has no such thing the --help says so.
+ *
+ * @param maxBodyBytes   the largest request body (REST) or message (gRPC)
+ * @param headerTimeout  REST: the request line and headers must arrive within this time of the
+ *                       request's first byte; gRPC: a new connection must finish its HTTP/2
+ *                       handshake within this time
+ * @param bodyTimeout    the body (REST) or the call's message (gRPC) must arrive in full within
+ *                       this time after the headers
+ * @param idleTimeout    a connection with no request in progress is closed after this time
+ * @param maxConnections REST: connections open at once; past it a new connection is closed at once
+ */
+public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
+                            int maxConnections) {
+    public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
+    /** Headers are a few hundred bytes: a client that takes 10 s for them is stalled or hostile. */
+    public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
+    /** A 16 MiB body in 20 s needs 0.8 MB/s; a 275 kB webcam frame, 14 kB/s. */
+    public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(20);
+    /** Longer than a client's pause between frames, shorter than a forgotten connection. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_CONNECTIONS = 512;
+}

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -39,10 +40,14 @@ public final class ServerMain {
 
         int requestsInFlight();
 
-        /** Graceful and idempotent; true if every request finished within {@code grace}. */
+        /**
+         * Refuses new requests, closes the connections that have not sent a whole request, lets
+         * the admitted requests finish for up to {@code grace}, then cuts off what is left and
+         * releases everything. The main flow calls it once.
+         *
+         * @return true if every admitted request finished within the grace period
+         */
         boolean stop(Duration grace);
-
-        void blockUntilShutdown();
     }
 
     /** Builds the server around the pipeline, and starts it. */
@@ -56,10 +61,13 @@ public final class ServerMain {
     }
 
     /**
-     * @param name  such as {@code server-rest}: the start of every line it prints
-     * @param grace how long a stop waits for requests in flight
+     * How long a stop waits for admitted requests, which need tens of milliseconds each (one
+     * detection), queued ones included; well inside Kubernetes' default 30 s termination grace.
      */
-    public record Spec(String name, int defaultPort, String usage, Duration grace, Starter starter, Probe probe) {
+    public static final Duration GRACE = Duration.ofSeconds(10);
+
+    /** @param name such as {@code server-rest}: the start of every line it prints */
+    public record Spec(String name, int defaultPort, String usage, Starter starter, Probe probe) {
     }
 
     private ServerMain() {
@@ -91,24 +99,58 @@ public final class ServerMain {
             err.println(spec.name() + ": " + e.getMessage());
             return EXIT_FAILURE;
         }
-        Duration grace = spec.grace();
-        AtomicBoolean signalled = new AtomicBoolean(); // Ctrl-C in a script often brings SIGINT and SIGTERM
-        StopSignals.onStop(() -> {
-            if (signalled.compareAndSet(false, true)) {
-                err.println(spec.name() + ": stopping; " + server.requestsInFlight() + " request(s) in flight get up"
-                        + " to " + grace.toSeconds() + " s to finish");
-            }
-            server.stop(grace);
-        });
+        StopOnce stop = new StopOnce(spec.name(), server, err);
+        StopSignals.onStop(stop::run);
         // also stops the server when the JVM exits some other way, e.g. System.exit from a library
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> server.stop(grace), spec.name() + "-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::run, spec.name() + "-stop"));
         out.println(spec.name() + " listening on " + server.where() + " (" + settings.workers() + " workers, queue "
                 + settings.queue() + ", max body " + settings.limits().maxBodyBytes() + " bytes, storage "
                 + settings.storage().directory().toAbsolutePath() + ")");
-        server.blockUntilShutdown();
-        boolean drained = server.stop(grace); // already stopped: returns how that went
+        boolean drained = stop.awaitStopped();
         err.println(drained ? spec.name() + ": stopped"
-                : spec.name() + ": stopped; requests still running after " + grace.toSeconds() + " s were cut off");
+                : spec.name() + ": stopped; requests still running after " + GRACE.toSeconds() + " s were cut off");
         return drained ? EXIT_OK : EXIT_FAILURE;
+    }
+
+    /**
+     * The one stop of a server, whoever asks first: Ctrl-C in a script often brings SIGINT and
+     * SIGTERM together, and the shutdown hook may ask again. Every caller returns once stopped.
+     */
+    private static final class StopOnce {
+        private final String name;
+        private final Server server;
+        private final PrintStream err;
+        private final AtomicBoolean started = new AtomicBoolean();
+        private final CountDownLatch stopped = new CountDownLatch(1);
+        private volatile boolean drained;
+
+        StopOnce(String name, Server server, PrintStream err) {
+            this.name = name;
+            this.server = server;
+            this.err = err;
+        }
+
+        void run() {
+            if (started.compareAndSet(false, true)) {
+                err.println(name + ": stopping; " + server.requestsInFlight() + " request(s) in flight get up to "
+                        + GRACE.toSeconds() + " s to finish");
+                try {
+                    drained = server.stop(GRACE);
+                } finally {
+                    stopped.countDown();
+                }
+            }
+            awaitStopped();
+        }
+
+        /** Waits until the stop has finished; true if every admitted request was answered. */
+        boolean awaitStopped() {
+            try {
+                stopped.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return drained;
+        }
     }
 }

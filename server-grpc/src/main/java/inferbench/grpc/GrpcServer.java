@@ -33,11 +33,6 @@ import java.util.logging.Logger;
 public final class GrpcServer implements ServerMain.Server {
     static final String NAME = "server-grpc";
     public static final int DEFAULT_PORT = 50051;
-    /**
-     * The most a stop waits for in-flight calls, which need tens of milliseconds: one detection
-     * each, queued ones included. Well inside Kubernetes' default 30 s termination grace.
-     */
-    static final Duration GRACE = Duration.ofSeconds(10);
 
     static final String USAGE = """
             usage: java -jar server-grpc.jar [options]
@@ -60,7 +55,7 @@ public final class GrpcServer implements ServerMain.Server {
     private static final Logger GRPC_STREAM_LOG =
             Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
-    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE,
+    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE,
             (settings, pipeline) -> {
                 GRPC_STREAM_LOG.setLevel(Level.SEVERE);
                 return new GrpcServer(settings, pipeline).start();
@@ -150,7 +145,6 @@ public final class GrpcServer implements ServerMain.Server {
     }
 
     /** Returns when {@link #stop} has finished (or the waiting thread is interrupted). */
-    @Override
     public void blockUntilShutdown() {
         try {
             stopped.await();

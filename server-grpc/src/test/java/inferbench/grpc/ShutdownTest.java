@@ -11,6 +11,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import inferbench.proto.Detection;
 import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
+import inferbench.server.ServerMain;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -50,7 +51,7 @@ class ShutdownTest {
                 Thread.sleep(1); // until the call is admitted; the class timeout bounds this
             }
 
-            CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> test.server.stop(GrpcServer.GRACE));
+            CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> test.server.stop(ServerMain.GRACE));
             assertEquals(ServingStatus.NOT_SERVING, health.next());
             health.cancel(); // an open watch is an in-flight call too; let the server finish
             workerHeld.countDown();
@@ -74,7 +75,7 @@ class ShutdownTest {
                 Thread.sleep(1); // until the frame is admitted; the class timeout bounds this
             }
 
-            CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> test.server.stop(GrpcServer.GRACE));
+            CompletableFuture<Boolean> stopped = CompletableFuture.supplyAsync(() -> test.server.stop(ServerMain.GRACE));
             workerHeld.countDown();
 
             Status end = answers.end();

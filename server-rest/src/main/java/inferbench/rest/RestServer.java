@@ -37,11 +37,6 @@ public final class RestServer implements ServerMain.Server {
     static final String ROOT_REPLY = new JsonWriter().beginObject()
             .name("message").value("REST Image Service OK. POST /predict").endObject().toString();
     static final String HEALTHY_REPLY = new JsonWriter().beginObject().name("status").value("ok").endObject().toString();
-    /**
-     * The most a stop waits for requests in flight, which need tens of milliseconds: one
-     * detection each, queued ones included. Well inside Kubernetes' default 30 s termination grace.
-     */
-    static final Duration GRACE = Duration.ofSeconds(10);
 
     static final String USAGE = """
             usage: java -jar server-rest.jar [options]
@@ -57,7 +52,7 @@ public final class RestServer implements ServerMain.Server {
 
             """ + ServerMain.EXIT_STATUS_HELP;
 
-    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE, GRACE,
+    private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE,
             (settings, pipeline) -> new RestServer(settings, pipeline).start(), HealthProbe::check);
 
     private final HttpServer http;
@@ -150,7 +145,6 @@ public final class RestServer implements ServerMain.Server {
     }
 
     /** Returns when {@link #stop} has finished (or the waiting thread is interrupted). */
-    @Override
     public void blockUntilShutdown() {
         try {
             stopped.await();

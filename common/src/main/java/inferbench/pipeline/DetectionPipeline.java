@@ -1,6 +1,9 @@
 package inferbench.pipeline;
 
 import inferbench.storage.ResultStore;
+import inferbench.storage.StorageFullException;
+import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,21 +112,32 @@ public final class DetectionPipeline {
     }
 
     /**
-     * Saving is best effort: a full disk must not turn a good detection into an error, so the
-     * failure is logged and reported in the result, and the server keeps serving.
+     * Saving is best effort: a full disk or the storage cap must not turn a good detection into
+     * an error, so the failure is logged and reported in the result (with no file name: nothing
+     * was kept), and the server keeps serving.
      */
     private DetectionResult saved(Mat crop, List<Box> boxes, String protocol, long start) {
-        String filename = "";
+        DetectionResult unsaved = new DetectionResult(boxes, millisSince(start), "", "");
         try {
-            filename = store.saveImage(crop);
-            DetectionResult result = new DetectionResult(boxes, millisSince(start), filename, "");
-            store.appendRecord(result, protocol);
-            return result;
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "saving a " + protocol + " result to " + store.directory() + " failed", e);
-            return new DetectionResult(boxes, millisSince(start), filename,
-                    "could not save the image: " + e.getMessage());
+            String filename = store.save(crop, unsaved, protocol);
+            return new DetectionResult(boxes, millisSince(start), filename, "");
+        } catch (StorageFullException e) { // the store logs when it becomes full, not every refusal
+            return new DetectionResult(boxes, millisSince(start), "", "could not save the image: " + e.getMessage());
+        } catch (IOException e) { // a full disk: one line each, the reason is all there is to say
+            LOG.warning("saving a " + protocol + " result to " + store.directory() + " failed: " + e);
+            return new DetectionResult(boxes, millisSince(start), "", "could not save the image: " + reasonOf(e));
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "saving a " + protocol + " result to " + store.directory() + " failed", e);
+            return new DetectionResult(boxes, millisSince(start), "", "could not save the image: " + reasonOf(e));
         }
+    }
+
+    /** Why a save failed, without the server's paths: "No space left on device", not where. */
+    private static String reasonOf(Exception e) {
+        if (e instanceof FileSystemException fs) {
+            return fs.getReason() != null ? fs.getReason() : "the file system refused it";
+        }
+        return e instanceof IOException && e.getMessage() != null ? e.getMessage() : "see the server's log";
     }
 
     private static Mat decode(ByteBuffer jpeg, int flags) throws InvalidImageException {

@@ -8,7 +8,8 @@ import java.util.List;
  * (JSON for REST, the {@code Detection} message for gRPC) and nothing else.
  *
  * @param boxes     faces in 720x720 space
- * @param latencyMs server processing time: validation, decode, detection and saving
+ * @param latencyMs server processing time: validation, decode, detection and saving (records.csv
+ *                  holds the time up to the save)
  * @param filename  the saved image's file name, or "" when not saved
  * @param saveError why saving failed, or "" when it did not fail (the detection is still valid)
  */

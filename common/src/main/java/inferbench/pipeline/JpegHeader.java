@@ -1,18 +1,27 @@
 package inferbench.pipeline;
 
 import java.nio.ByteBuffer;
+import java.util.Locale;
 
 /**
  * Reads a JPEG's frame size from its markers, before any pixel is decoded.
  *
  * <p>Decoding allocates width x height x 3 bytes, so a 30-byte file declaring 60000x60000
  * would ask for 10 GB. Walking the marker segments up to the SOF (start of frame) header
- * costs microseconds and lets the pipeline refuse such images without allocating anything.
+ * costs microseconds and lets the pipeline refuse such images without allocating anything:
+ * too large a frame, and a file far too small for the frame it declares.
  */
 public record JpegHeader(int width, int height) {
 
     /** The largest side any real camera produces, and libjpeg-turbo's own limit is 65500. */
     public static final int MAX_SIDE = 16384;
+    /**
+     * The most pixels one byte of JPEG may declare. The flattest frame a standard encoder makes
+     * (one colour, progressive) takes a byte per few hundred pixels; a file far smaller than that
+     * for its size was made to cost decoding time: libjpeg fills the missing data with grey, at the
+     * full cost of a real frame that size.
+     */
+    public static final int MAX_PIXELS_PER_BYTE = 1000;
 
     private static final int SOI = 0xD8, EOI = 0xD9, SOS = 0xDA;
 
@@ -29,9 +38,17 @@ public record JpegHeader(int width, int height) {
         }
         long pixels = (long) header.width * header.height;
         if (pixels > maxPixels) {
-            throw new InvalidImageException(String.format(
+            throw new InvalidImageException(String.format(Locale.ROOT,
                     "image %dx%d has %.1f megapixels, over the limit of %.1f megapixels",
                     header.width, header.height, pixels / 1e6, maxPixels / 1e6));
+        }
+        long bytes = data.remaining();
+        if (pixels > bytes * MAX_PIXELS_PER_BYTE) {
+            throw new InvalidImageException(String.format(Locale.ROOT,
+                    "implausible JPEG: it declares %dx%d (%.1f megapixels) in only %d bytes, and a real frame that"
+                            + " size takes at least %d (1 byte per %d pixels); decoding it would cost as much as a"
+                            + " real frame", header.width, header.height, pixels / 1e6, bytes,
+                    (pixels + MAX_PIXELS_PER_BYTE - 1) / MAX_PIXELS_PER_BYTE, MAX_PIXELS_PER_BYTE));
         }
         return header;
     }

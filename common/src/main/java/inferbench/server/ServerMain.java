@@ -92,10 +92,10 @@ public final class ServerMain {
             config.rejectUnknown();
             DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
             server = spec.starter().start(settings, pipeline);
-        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException e) {
+        } catch (IllegalArgumentException e) {
             err.println(spec.name() + ": " + e.getMessage());
             return EXIT_BAD_CONFIGURATION;
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException | IllegalStateException e) { // port, storage, cascade, OpenCV
             err.println(spec.name() + ": " + e.getMessage());
             return EXIT_FAILURE;
         }

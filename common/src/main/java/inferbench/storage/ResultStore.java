@@ -1,62 +1,77 @@
 package inferbench.storage;
 
-import inferbench.json.JsonWriter;
 import inferbench.pipeline.DetectionResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
-import java.util.Locale;
 import java.util.Set;
+import java.util.logging.Logger;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.imgcodecs.Imgcodecs;
 
 /**
- * Saved results: each 720x720 crop as a JPEG, and one {@code records.csv} row per save.
+ * Saved results: each 720x720 crop as a JPEG, and its {@code records.csv} row: both or neither.
  *
  * <p>Many request threads save at once, so: an image is written to a hidden temp file and
- * renamed into place (a reader never sees half a JPEG); names are reserved under a lock
- * (two saves in the same millisecond get {@code -1}, {@code -2} suffixes); and CSV rows are
- * appended under the same lock with the file opened per row, so the header is written once,
- * rows never interleave, and nothing sits in a buffer when the process stops.
+ * renamed into place (a reader never sees half a JPEG); names are reserved under a lock (two
+ * saves in the same millisecond get {@code -1}, {@code -2} suffixes); rows are appended under
+ * the same lock. If the row cannot be written (a full disk), the image is removed again, so
+ * every row names a file and every file has its row. Saving stops at a cap on the bytes the
+ * saved files take, so a client that asks to save every frame fills the cap, not the disk.
  */
 public final class ResultStore {
-    public static final String CSV_NAME = "records.csv";
-    public static final String CSV_HEADER =
-            "time,filename,model_version,label,detection_count,boxes_json,scores_json,server_latency_ms,protocol,status";
-    public static final String MODEL_VERSION = "haar_v1";
-
+    private static final Logger LOG = Logger.getLogger(ResultStore.class.getName());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS");
+    /** Files deleted by hand free room only once the store counts again; at most this often. */
+    private static final long RECOUNT_MILLIS = 1000;
 
     private final Path directory;
     private final Clock clock;
+    private final long maxBytes;
+    private final RecordsCsv csv;
     private final Set<String> reserved = new HashSet<>(); // names claimed but not yet renamed into place
+    private long usedBytes;      // guarded by this
+    private long lastCountMillis; // guarded by this
+    private boolean full;         // guarded by this: the last save was refused at the cap
 
-    /**
-     * @param clock gives the time and the time zone used for file names and the CSV
-     * @throws UncheckedIOException if the directory cannot be created (fail fast at startup)
-     */
     public ResultStore(StorageSettings settings) {
-        this(settings.directory(), Clock.system(settings.timeZone()));
+        this(settings.directory(), Clock.system(settings.timeZone()), settings.maxBytes());
     }
 
     public ResultStore(Path directory, Clock clock) {
+        this(directory, clock, StorageSettings.DEFAULT_MAX_BYTES);
+    }
+
+    /**
+     * Creates the directory if needed and checks that it can be written, so that a server that
+     * cannot save says so when it starts, not on every request.
+     *
+     * @param clock gives the time and the time zone used for file names and the CSV
+     * @throws UncheckedIOException if the directory cannot be created or written
+     */
+    public ResultStore(Path directory, Clock clock, long maxBytes) {
         this.directory = directory.toAbsolutePath();
         this.clock = clock;
+        this.maxBytes = maxBytes;
+        this.csv = new RecordsCsv(this.directory);
         try {
             Files.createDirectories(this.directory);
+            Path probe = Files.createTempFile(this.directory, ".write-check-", ".tmp");
+            Files.delete(probe);
+            csv.repair();
+            usedBytes = countBytes();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the storage directory " + this.directory
-                    + " (set --storage or STORAGE_DIR to a writable directory)", e);
+            throw new UncheckedIOException("the storage directory " + this.directory + " is not writable by user "
+                    + System.getProperty("user.name") + " (" + e + "): make it writable, or set --storage /"
+                    + " STORAGE_DIR to a directory that is", e);
         }
     }
 
@@ -65,44 +80,72 @@ public final class ResultStore {
     }
 
     public Path csvFile() {
-        return directory.resolve(CSV_NAME);
+        return csv.file();
     }
 
-    /** Encodes the image as JPEG and stores it under a new timestamp name; returns that name. */
-    public String saveImage(Mat image) throws IOException {
-        byte[] jpeg = encodeJpeg(image);
+    /**
+     * Stores the crop under a new timestamp name and appends its row; returns the name.
+     *
+     * @param detection what the row records; its file name is ignored (the row gets the new name)
+     * @throws StorageFullException at the cap, with nothing written
+     * @throws IOException when writing failed, with nothing left behind
+     */
+    public String save(Mat crop, DetectionResult detection, String protocol) throws IOException {
+        byte[] jpeg = encodeJpeg(crop);
         String name = reserveName();
-        Path temp = directory.resolve("." + name + ".tmp");
+        Path image = directory.resolve(name);
         try {
-            Files.write(temp, jpeg);
-            Files.move(temp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            synchronized (this) {
+                byte[] row = csv.row(OffsetDateTime.now(clock), name, detection, protocol);
+                long bytes = jpeg.length + row.length;
+                makeRoom(bytes);
+                writeImage(image, jpeg);
+                try {
+                    csv.append(row);
+                } catch (IOException e) {
+                    Files.deleteIfExists(image);
+                    throw e;
+                }
+                usedBytes += bytes;
+            }
+            return name;
         } finally {
-            Files.deleteIfExists(temp);
             synchronized (this) {
                 reserved.remove(name);
             }
         }
-        return name;
     }
 
-    /** Appends one CSV row for a saved result, writing the header first if the file is new. */
-    public void appendRecord(DetectionResult result, String protocol) throws IOException {
-        String row = String.join(",",
-                OffsetDateTime.now(clock).truncatedTo(ChronoUnit.MILLIS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
-                csvField(result.filename()),
-                MODEL_VERSION,
-                result.label(),
-                Integer.toString(result.detectionCount()),
-                quoted(JsonWriter.boxes(result.boxes())),
-                quoted(JsonWriter.floats(result.scores())),
-                String.format(Locale.ROOT, "%.3f", result.latencyMs()),
-                csvField(protocol),
-                result.status()) + "\n";
-        Path csv = csvFile();
-        synchronized (this) {
-            boolean isNew = !Files.exists(csv) || Files.size(csv) == 0;
-            Files.writeString(csv, isNew ? CSV_HEADER + "\n" + row : row, StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    private void makeRoom(long bytes) throws IOException {
+        if (usedBytes + bytes <= maxBytes) {
+            if (full) {
+                LOG.info("saving goes on: the saved files take " + usedBytes + " of " + maxBytes + " bytes");
+                full = false;
+            }
+            return;
+        }
+        long now = System.currentTimeMillis();
+        if (now - lastCountMillis >= RECOUNT_MILLIS) { // someone may have deleted saved files
+            lastCountMillis = now;
+            usedBytes = countBytes();
+        }
+        if (usedBytes + bytes > maxBytes) {
+            if (!full) {
+                LOG.warning("saving stops: " + new StorageFullException(usedBytes, maxBytes).getMessage());
+            }
+            full = true;
+            throw new StorageFullException(usedBytes, maxBytes);
+        }
+    }
+
+    /** Written beside its final name and renamed into place, so a reader never sees half a JPEG. */
+    private void writeImage(Path image, byte[] jpeg) throws IOException {
+        Path temp = directory.resolve("." + image.getFileName() + ".tmp");
+        try {
+            Files.write(temp, jpeg);
+            Files.move(temp, image, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
         }
     }
 
@@ -116,6 +159,22 @@ public final class ResultStore {
         return name;
     }
 
+    /** What the files in the directory take, leftovers of a killed process (hidden .tmp files) removed. */
+    private long countBytes() throws IOException {
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp")) { // images are written under the lock
+                    Files.deleteIfExists(file);
+                } else if (Files.isRegularFile(file)) {
+                    total += Files.size(file);
+                }
+            }
+        }
+        return total;
+    }
+
     private static byte[] encodeJpeg(Mat image) throws IOException {
         MatOfByte buffer = new MatOfByte();
         try {
@@ -126,17 +185,5 @@ public final class ResultStore {
         } finally {
             buffer.release();
         }
-    }
-
-    /** RFC 4180: quote a field that holds a comma, quote or line break; double inner quotes. */
-    static String csvField(String value) {
-        boolean plain = value.indexOf(',') < 0 && value.indexOf('"') < 0
-                && value.indexOf('\n') < 0 && value.indexOf('\r') < 0;
-        return plain ? value : quoted(value);
-    }
-
-    /** The JSON columns are always quoted, so every row reads the same whatever its box count. */
-    private static String quoted(String value) {
-        return '"' + value.replace("\"", "\"\"") + '"';
     }
 }

@@ -227,6 +227,13 @@ class DetectionPipelineTest {
     }
 
     @Test
+    void refusesATinyFileDeclaringAHugeFrameBeforeDecodingIt() {
+        var e = assertThrows(InvalidImageException.class,
+                () -> pipeline.process(JpegHeaderTest.tinyFileDeclaringAHugeFrame(), false, "REST"));
+        assertTrue(e.getMessage().startsWith("implausible JPEG: it declares 4096x4096"), e.getMessage());
+    }
+
+    @Test
     void theGreyModeStillSavesTheCropInColour(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, Clock.systemUTC());
         DetectionResult result = pipelineWith(store, DecodeMode.GREY).process(faceJpeg, true, "REST");

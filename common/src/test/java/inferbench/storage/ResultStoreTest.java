@@ -1,11 +1,13 @@
 package inferbench.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.pipeline.Box;
 import inferbench.pipeline.DetectionResult;
 import inferbench.pipeline.OpenCv;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -39,28 +41,32 @@ class ResultStoreTest {
         return new Mat(720, 720, CvType.CV_8UC3, new Scalar(10, 200, 30));
     }
 
-    private static DetectionResult result(String filename) {
-        return new DetectionResult(List.of(new Box(244.8f, 91.2f, 141.6f, 141.6f)), 12.5, filename, "");
+    private static DetectionResult result() {
+        return new DetectionResult(List.of(new Box(244.8f, 91.2f, 141.6f, 141.6f)), 12.5, "", "");
     }
 
     @Test
     void namesFilesByTimeInTheConfiguredZoneAndSuffixesCollisions(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, FIXED);
         Mat image = crop();
-        assertEquals("20260301_133456_789.jpg", store.saveImage(image));
-        assertEquals("20260301_133456_789-1.jpg", store.saveImage(image));
-        assertEquals("20260301_133456_789-2.jpg", store.saveImage(image));
+        assertEquals("20260301_133456_789.jpg", store.save(image, result(), "REST"));
+        assertEquals("20260301_133456_789-1.jpg", store.save(image, result(), "REST"));
+        assertEquals("20260301_133456_789-2.jpg", store.save(image, result(), "REST"));
         image.release();
     }
 
     @Test
-    void writesTheHeaderOnceAndOneQuotedRowPerRecord(@TempDir Path dir) throws Exception {
+    void writesTheHeaderOnceAndOneQuotedRowPerSave(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, FIXED);
-        store.appendRecord(result("a.jpg"), "REST");
-        store.appendRecord(new DetectionResult(List.of(), 3.25, "b.jpg", ""), "gRPC");
-        assertEquals(List.of(ResultStore.CSV_HEADER,
-                "2026-03-01T13:34:56.789+01:00,a.jpg,haar_v1,face,1,\"[[244.8,91.2,141.6,141.6]]\",\"[0.9]\",12.500,REST,OK",
-                "2026-03-01T13:34:56.789+01:00,b.jpg,haar_v1,face,0,\"[]\",\"[]\",3.250,gRPC,NO_DETECTION"),
+        Mat image = crop();
+        store.save(image, result(), "REST");
+        store.save(image, new DetectionResult(List.of(), 3.25, "", ""), "gRPC");
+        image.release();
+        assertEquals(List.of(RecordsCsv.HEADER,
+                "2026-03-01T13:34:56.789+01:00,20260301_133456_789.jpg,haar_v1,face,1,\"[[244.8,91.2,141.6,141.6]]\","
+                        + "\"[0.9]\",12.500,REST,OK",
+                "2026-03-01T13:34:56.789+01:00,20260301_133456_789-1.jpg,haar_v1,face,0,\"[]\",\"[]\",3.250,gRPC,"
+                        + "NO_DETECTION"),
                 Files.readAllLines(store.csvFile()));
     }
 
@@ -68,7 +74,7 @@ class ResultStoreTest {
     void leavesNoTempFilesBehind(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, Clock.systemUTC());
         Mat image = crop();
-        store.saveImage(image);
+        store.save(image, result(), "REST");
         image.release();
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(), files.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList());
@@ -86,9 +92,7 @@ class ResultStoreTest {
                 start.await();
                 Mat image = crop();
                 try {
-                    String name = store.saveImage(image);
-                    store.appendRecord(result(name), "REST");
-                    return name;
+                    return store.save(image, result(), "REST");
                 } finally {
                     image.release();
                 }
@@ -109,7 +113,7 @@ class ResultStoreTest {
             saved.release();
         }
         List<String> lines = Files.readAllLines(store.csvFile());
-        assertEquals(ResultStore.CSV_HEADER, lines.get(0));
+        assertEquals(RecordsCsv.HEADER, lines.get(0));
         assertEquals(200, lines.size() - 1);
         Set<String> csvNames = new HashSet<>();
         for (String row : lines.subList(1, lines.size())) {
@@ -122,10 +126,55 @@ class ResultStoreTest {
     }
 
     @Test
+    void stopsSavingAtTheCapWithNothingWrittenAndGoesOnOnceFilesAreDeleted(@TempDir Path dir) throws Exception {
+        Mat image = crop();
+        long oneSave;
+        ResultStore measure = new ResultStore(dir.resolve("measure"), FIXED);
+        measure.save(image, result(), "REST");
+        try (Stream<Path> files = Files.list(measure.directory())) {
+            oneSave = files.mapToLong(p -> p.toFile().length()).sum();
+        }
+        ResultStore store = new ResultStore(dir.resolve("capped"), FIXED, oneSave + oneSave / 2);
+        String first = store.save(image, result(), "REST");
+
+        StorageFullException full = assertThrows(StorageFullException.class, () -> store.save(image, result(), "REST"));
+        assertTrue(full.getMessage().startsWith("storage is full: the saved files take "), full.getMessage());
+        assertTrue(full.getMessage().contains("--max-storage / STORAGE_MAX_BYTES"), full.getMessage());
+        try (Stream<Path> files = Files.list(store.directory())) {
+            assertEquals(2, files.count(), "the first image and records.csv, nothing more");
+        }
+        assertEquals(2, Files.readAllLines(store.csvFile()).size());
+
+        Files.delete(store.directory().resolve(first)); // the user makes room
+        Thread.sleep(1100); // the store counts the directory again at most once a second
+        assertEquals("20260301_133456_789.jpg", store.save(image, result(), "REST"));
+        image.release();
+    }
+
+    @Test
+    void cutsOffAHalfRowLeftByAKilledProcessWhenItOpens(@TempDir Path dir) throws Exception {
+        String whole = RecordsCsv.HEADER + "\n2026-03-01T13:34:56.789+01:00,a.jpg,haar_v1,face,0,\"[]\",\"[]\",1.000,REST,"
+                + "NO_DETECTION\n";
+        Files.writeString(dir.resolve(RecordsCsv.NAME), whole + "2026-03-01T13:34:57.001+01:00,b.jpg,haar_v1,fa");
+        new ResultStore(dir, FIXED);
+        assertEquals(whole, Files.readString(dir.resolve(RecordsCsv.NAME)));
+    }
+
+    @Test
+    void refusesToOpenWhereItCannotWriteAndSaysWhatToDo(@TempDir Path dir) throws Exception {
+        Path notADirectory = dir.resolve("storage");
+        Files.writeString(notADirectory, "a file where the directory should be");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new ResultStore(notADirectory, FIXED));
+        assertTrue(e.getMessage().startsWith("the storage directory " + notADirectory + " is not writable"),
+                e.getMessage());
+        assertTrue(e.getMessage().endsWith("set --storage / STORAGE_DIR to a directory that is"), e.getMessage());
+    }
+
+    @Test
     void quotesCsvFieldsThatNeedItPerRfc4180() {
-        assertEquals("plain", ResultStore.csvField("plain"));
-        assertEquals("\"a,b\"", ResultStore.csvField("a,b"));
-        assertEquals("\"say \"\"hi\"\"\"", ResultStore.csvField("say \"hi\""));
+        assertEquals("plain", RecordsCsv.field("plain"));
+        assertEquals("\"a,b\"", RecordsCsv.field("a,b"));
+        assertEquals("\"say \"\"hi\"\"\"", RecordsCsv.field("say \"hi\""));
     }
 
     /** A small RFC 4180 reader, enough to prove each row parses back into ten fields. */

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 STARTUP_LIMIT=${STARTUP_LIMIT:-90}   # seconds for every server to become healthy
 STOP_LIMIT=30                        # seconds for a server to drain and exit after SIGTERM
 
-names=() jars=() ports=() pids=()
+names=() jars=() ports=() pids=() storages=()
 sleeper=
 
 # A background job of a script ignores SIGINT, so Ctrl-C reaches the JVMs only through stop():
@@ -26,15 +26,28 @@ prefix() {
   done
 }
 
+# storage/rest and storage/grpc on the default ports; storage/rest-8101 and so on otherwise, so
+# two instances never share a folder (the server refuses a folder another server holds).
+storage_of() {
+  local name=$1 port=$2 default=$3
+  [ "$port" = "$default" ] && echo "storage/$name" || echo "storage/$name-$port"
+}
+
 start() {
-  local name=$1 jar=$2 port=$3
+  local name=$1 jar=$2 port=$3 default=$4 variable=$5
   if [ ! -f "$jar" ]; then
     echo "run-servers: $jar is missing: run 'make build' (or 'make run-$name', which builds it)" >&2
     stop
     exit 1
   fi
-  java -jar "$jar" --port "$port" --storage "storage/$name" > >(prefix "$name") 2>&1 &
-  names+=("$name") jars+=("$jar") ports+=("$port") pids+=($!)
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "run-servers: port $port is in use (another 'make run-servers'?): stop that, or choose another" \
+      "port, e.g. make run-servers $variable=$((port + 100))" >&2
+    stop
+    exit 1
+  fi
+  java -jar "$jar" --port "$port" --storage "$(storage_of "$name" "$port" "$default")" > >(prefix "$name") 2>&1 &
+  names+=("$name") jars+=("$jar") ports+=("$port") pids+=($!) storages+=("$(storage_of "$name" "$port" "$default")")
 }
 
 alive() {
@@ -81,8 +94,8 @@ trap on_signal INT TERM HUP
 [ $# -eq 0 ] && set -- rest grpc
 for name in "$@"; do
   case $name in
-    rest) start rest server-rest/target/server-rest.jar "${REST_PORT:-8001}" ;;
-    grpc) start grpc server-grpc/target/server-grpc.jar "${GRPC_PORT:-50051}" ;;
+    rest) start rest server-rest/target/server-rest.jar "${REST_PORT:-8001}" 8001 REST_PORT ;;
+    grpc) start grpc server-grpc/target/server-grpc.jar "${GRPC_PORT:-50051}" 50051 GRPC_PORT ;;
     *) echo "usage: scripts/run-servers.sh [rest] [grpc]" >&2; stop; exit 2 ;;
   esac
 done
@@ -104,13 +117,18 @@ for i in "${!names[@]}"; do
     fi
     nap 1
   done
+  if ! alive "${pids[i]}"; then # the answer came from someone else on that port
+    echo "run-servers: the ${names[i]} server exited before it was healthy (its log is above)" >&2
+    stop
+    exit 1
+  fi
 done
 
 echo "run-servers: healthy and listening:"
 for i in "${!names[@]}"; do
   case ${names[i]} in
-    rest) echo "  REST  http://localhost:${ports[i]}  POST /predict, GET /healthz   saves to storage/rest/" ;;
-    grpc) echo "  gRPC  localhost:${ports[i]}  img.Inference/Predict, PredictStream   saves to storage/grpc/" ;;
+    rest) echo "  REST  http://localhost:${ports[i]}  POST /predict, GET /healthz   saves to ${storages[i]}/" ;;
+    grpc) echo "  gRPC  localhost:${ports[i]}  img.Inference/Predict, PredictStream   saves to ${storages[i]}/" ;;
   esac
 done
 echo "run-servers: Ctrl-C stops them."

@@ -75,7 +75,6 @@ public final class ServerMain {
 
     public static int run(Spec spec, String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
         ServerSettings settings;
-        Server server;
         try {
             Config config = new Config(args, env);
             if (config.has("help")) {
@@ -90,25 +89,34 @@ public final class ServerMain {
             }
             settings = ServerSettings.read(config, spec.defaultPort());
             config.rejectUnknown();
-            DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
-            server = spec.starter().start(settings, pipeline);
         } catch (IllegalArgumentException e) {
+            err.println(spec.name() + ": " + e.getMessage());
+            return EXIT_BAD_CONFIGURATION;
+        }
+        try (ResultStore store = new ResultStore(settings.storage())) {
+            Server server = spec.starter().start(settings, DetectionPipeline.load(settings.pipeline(), store));
+            return serve(spec.name(), settings, server, out, err);
+        } catch (IllegalArgumentException e) { // an unknown --bind host is only found when binding
             err.println(spec.name() + ": " + e.getMessage());
             return EXIT_BAD_CONFIGURATION;
         } catch (IOException | UncheckedIOException | IllegalStateException e) { // port, storage, cascade, OpenCV
             err.println(spec.name() + ": " + e.getMessage());
             return EXIT_FAILURE;
         }
-        StopOnce stop = new StopOnce(spec.name(), server, err);
+    }
+
+    /** Says where it listens, then waits for the stop (a signal, or the JVM exiting) and reports how it went. */
+    private static int serve(String name, ServerSettings settings, Server server, PrintStream out, PrintStream err) {
+        StopOnce stop = new StopOnce(name, server, err);
         StopSignals.onStop(stop::run);
         // also stops the server when the JVM exits some other way, e.g. System.exit from a library
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::run, spec.name() + "-stop"));
-        out.println(spec.name() + " listening on " + server.where() + " (" + settings.workers() + " workers, queue "
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::run, name + "-stop"));
+        out.println(name + " listening on " + server.where() + " (" + settings.workers() + " workers, queue "
                 + settings.queue() + ", max body " + settings.limits().maxBodyBytes() + " bytes, storage "
                 + settings.storage().directory().toAbsolutePath() + ")");
         boolean drained = stop.awaitStopped();
-        err.println(drained ? spec.name() + ": stopped"
-                : spec.name() + ": stopped; requests still running after " + GRACE.toSeconds() + " s were cut off");
+        err.println(drained ? name + ": stopped"
+                : name + ": stopped; requests still running after " + GRACE.toSeconds() + " s were cut off");
         return drained ? EXIT_OK : EXIT_FAILURE;
     }
 

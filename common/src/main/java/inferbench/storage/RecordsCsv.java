@@ -22,17 +22,13 @@ import java.util.Locale;
  * appends (rows never interleave).
  */
 final class RecordsCsv {
-    static final String NAME = "records.csv";
-    static final String HEADER =
-            "time,filename,model_version,label,detection_count,boxes_json,scores_json,server_latency_ms,protocol,status";
-    static final String MODEL_VERSION = "haar_v1";
     /** Far more than a row takes (a few hundred bytes): how far back {@link #repair} looks for a line end. */
     private static final int MAX_ROW_BYTES = 64 * 1024;
 
     private final Path file;
 
     RecordsCsv(Path directory) {
-        this.file = directory.resolve(NAME);
+        this.file = directory.resolve(ResultStore.CSV_NAME);
     }
 
     Path file() {
@@ -44,7 +40,7 @@ final class RecordsCsv {
         String row = String.join(",",
                 time.truncatedTo(ChronoUnit.MILLIS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
                 field(filename),
-                MODEL_VERSION,
+                ResultStore.MODEL_VERSION,
                 result.label(),
                 Integer.toString(result.detectionCount()),
                 quoted(JsonWriter.boxes(result.boxes())),
@@ -53,7 +49,7 @@ final class RecordsCsv {
                 field(protocol),
                 result.status()) + "\n";
         boolean isNew = !Files.exists(file) || Files.size(file) == 0;
-        return (isNew ? HEADER + "\n" + row : row).getBytes(StandardCharsets.UTF_8);
+        return (isNew ? ResultStore.CSV_HEADER + "\n" + row : row).getBytes(StandardCharsets.UTF_8);
     }
 
     /** Appends the row whole, or leaves the file as it was and throws. */

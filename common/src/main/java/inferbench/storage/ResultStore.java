@@ -1,12 +1,17 @@
 package inferbench.storage;
 
 import inferbench.pipeline.DetectionResult;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +32,13 @@ import org.opencv.imgcodecs.Imgcodecs;
  * every row names a file and every file has its row. Saving stops at a cap on the bytes the
  * saved files take, so a client that asks to save every frame fills the cap, not the disk.
  */
-public final class ResultStore {
+public final class ResultStore implements Closeable {
+    public static final String CSV_NAME = "records.csv";
+    /** The original system's columns. */
+    public static final String CSV_HEADER =
+            "time,filename,model_version,label,detection_count,boxes_json,scores_json,server_latency_ms,protocol,status";
+    public static final String MODEL_VERSION = "haar_v1";
+
     private static final Logger LOG = Logger.getLogger(ResultStore.class.getName());
     private static final DateTimeFormatter FILE_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss_SSS");
     /** Files deleted by hand free room only once the store counts again; at most this often. */
@@ -37,6 +48,7 @@ public final class ResultStore {
     private final Clock clock;
     private final long maxBytes;
     private final RecordsCsv csv;
+    private final FileLock lock; // see holdLock
     private final Set<String> reserved = new HashSet<>(); // names claimed but not yet renamed into place
     private long usedBytes;      // guarded by this
     private long lastCountMillis; // guarded by this
@@ -66,13 +78,46 @@ public final class ResultStore {
             Files.createDirectories(this.directory);
             Path probe = Files.createTempFile(this.directory, ".write-check-", ".tmp");
             Files.delete(probe);
-            csv.repair();
-            usedBytes = countBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("the storage directory " + this.directory + " is not writable by user "
                     + System.getProperty("user.name") + " (" + e + "): make it writable, or set --storage /"
                     + " STORAGE_DIR to a directory that is", e);
         }
+        try {
+            lock = holdLock(this.directory);
+            csv.repair();
+            usedBytes = countBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the storage directory " + this.directory + ": " + e, e);
+        }
+    }
+
+    /**
+     * File names and records.csv rows are coordinated inside one process only, so two servers
+     * saving into one directory could overwrite each other's files: the second is refused.
+     * The lock lasts until {@link #close} (the operating system drops it if the process ends first).
+     */
+    private static FileLock holdLock(Path directory) throws IOException {
+        FileChannel channel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new UncheckedIOException(new IOException("the storage directory " + directory + " is in use by"
+                    + " another server: give each server a directory of its own (--storage / STORAGE_DIR)"));
+        }
+        return lock;
+    }
+
+    /** Lets another server use the directory; the main flow calls it once the server has stopped. */
+    @Override
+    public void close() throws IOException {
+        lock.channel().close(); // releases the lock
     }
 
     public Path directory() {

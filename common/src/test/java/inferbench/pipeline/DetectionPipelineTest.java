@@ -265,6 +265,8 @@ class DetectionPipelineTest {
     void aFailedSaveIsReportedAndTheDetectionIsStillReturned(@TempDir Path dir) throws Exception {
         Path storage = dir.resolve("storage");
         ResultStore store = new ResultStore(storage, Clock.systemUTC());
+        store.close();
+        java.nio.file.Files.delete(storage.resolve(".lock"));
         java.nio.file.Files.delete(storage);
         java.nio.file.Files.writeString(storage, "a file where the directory was");
         DetectionPipeline saving = pipelineWith(store, DecodeMode.COLOR);

@@ -54,6 +54,7 @@ class FullDiskTest {
 
     private Path disk;
     private boolean mounted;
+    private ResultStore store;
 
     @BeforeEach
     void mountATinyDisk(@TempDir Path dir) throws Exception {
@@ -66,6 +67,9 @@ class FullDiskTest {
 
     @AfterEach
     void unmount() throws Exception {
+        if (store != null) {
+            store.close(); // its lock file keeps the disk busy
+        }
         if (mounted) {
             run("umount", disk.toString());
         }
@@ -74,8 +78,9 @@ class FullDiskTest {
     @Test
     void everyRowIsWholeAndNamesAFileThatExistsWhileTheDiskFillsAndAfterItEmpties() throws Exception {
         Path storage = disk.resolve("storage");
-        DetectionPipeline pipeline = new DetectionPipeline(new FaceDetector(null),
-                new ResultStore(storage, Clock.systemUTC()), PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.GREY);
+        store = new ResultStore(storage, Clock.systemUTC());
+        DetectionPipeline pipeline = new DetectionPipeline(new FaceDetector(null), store,
+                PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.GREY);
         byte[] face = SampleFrames.faceJpeg();
         Path filler = disk.resolve("filler");
         Files.write(filler, new byte[700 * 1024]); // leaves room for a few saved crops
@@ -107,7 +112,7 @@ class FullDiskTest {
     @Test
     void aRowThatRunsOutOfSpaceHalfWayIsCutBackAndItsImageRemoved() throws Exception {
         Path storage = disk.resolve("storage");
-        ResultStore store = new ResultStore(storage, Clock.systemUTC());
+        store = new ResultStore(storage, Clock.systemUTC());
         Mat small = new Mat(16, 16, CvType.CV_8UC3, new Scalar(40, 80, 120)); // a JPEG well under a page
         DetectionResult detection = new DetectionResult(List.of(new Box(1, 2, 3, 4)), 1.5, "", "");
         Path csv = storage.resolve("records.csv");

@@ -62,7 +62,7 @@ class ResultStoreTest {
         store.save(image, result(), "REST");
         store.save(image, new DetectionResult(List.of(), 3.25, "", ""), "gRPC");
         image.release();
-        assertEquals(List.of(RecordsCsv.HEADER,
+        assertEquals(List.of(ResultStore.CSV_HEADER,
                 "2026-03-01T13:34:56.789+01:00,20260301_133456_789.jpg,haar_v1,face,1,\"[[244.8,91.2,141.6,141.6]]\","
                         + "\"[0.9]\",12.500,REST,OK",
                 "2026-03-01T13:34:56.789+01:00,20260301_133456_789-1.jpg,haar_v1,face,0,\"[]\",\"[]\",3.250,gRPC,"
@@ -113,7 +113,7 @@ class ResultStoreTest {
             saved.release();
         }
         List<String> lines = Files.readAllLines(store.csvFile());
-        assertEquals(RecordsCsv.HEADER, lines.get(0));
+        assertEquals(ResultStore.CSV_HEADER, lines.get(0));
         assertEquals(200, lines.size() - 1);
         Set<String> csvNames = new HashSet<>();
         for (String row : lines.subList(1, lines.size())) {
@@ -132,7 +132,7 @@ class ResultStoreTest {
         ResultStore measure = new ResultStore(dir.resolve("measure"), FIXED);
         measure.save(image, result(), "REST");
         try (Stream<Path> files = Files.list(measure.directory())) {
-            oneSave = files.mapToLong(p -> p.toFile().length()).sum();
+            oneSave = files.mapToLong(p -> p.toFile().length()).sum(); // the lock file is empty
         }
         ResultStore store = new ResultStore(dir.resolve("capped"), FIXED, oneSave + oneSave / 2);
         String first = store.save(image, result(), "REST");
@@ -141,7 +141,8 @@ class ResultStoreTest {
         assertTrue(full.getMessage().startsWith("storage is full: the saved files take "), full.getMessage());
         assertTrue(full.getMessage().contains("--max-storage / STORAGE_MAX_BYTES"), full.getMessage());
         try (Stream<Path> files = Files.list(store.directory())) {
-            assertEquals(2, files.count(), "the first image and records.csv, nothing more");
+            assertEquals(2, files.filter(p -> !p.getFileName().toString().startsWith(".")).count(),
+                    "the first image and records.csv, nothing more");
         }
         assertEquals(2, Files.readAllLines(store.csvFile()).size());
 
@@ -153,11 +154,11 @@ class ResultStoreTest {
 
     @Test
     void cutsOffAHalfRowLeftByAKilledProcessWhenItOpens(@TempDir Path dir) throws Exception {
-        String whole = RecordsCsv.HEADER + "\n2026-03-01T13:34:56.789+01:00,a.jpg,haar_v1,face,0,\"[]\",\"[]\",1.000,REST,"
+        String whole = ResultStore.CSV_HEADER + "\n2026-03-01T13:34:56.789+01:00,a.jpg,haar_v1,face,0,\"[]\",\"[]\",1.000,REST,"
                 + "NO_DETECTION\n";
-        Files.writeString(dir.resolve(RecordsCsv.NAME), whole + "2026-03-01T13:34:57.001+01:00,b.jpg,haar_v1,fa");
+        Files.writeString(dir.resolve(ResultStore.CSV_NAME), whole + "2026-03-01T13:34:57.001+01:00,b.jpg,haar_v1,fa");
         new ResultStore(dir, FIXED);
-        assertEquals(whole, Files.readString(dir.resolve(RecordsCsv.NAME)));
+        assertEquals(whole, Files.readString(dir.resolve(ResultStore.CSV_NAME)));
     }
 
     @Test
@@ -168,6 +169,16 @@ class ResultStoreTest {
         assertTrue(e.getMessage().startsWith("the storage directory " + notADirectory + " is not writable"),
                 e.getMessage());
         assertTrue(e.getMessage().endsWith("set --storage / STORAGE_DIR to a directory that is"), e.getMessage());
+    }
+
+    @Test
+    void refusesADirectoryAnotherStoreHoldsUntilThatOneCloses(@TempDir Path dir) throws Exception {
+        ResultStore first = new ResultStore(dir, FIXED);
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> new ResultStore(dir, FIXED));
+        assertEquals("the storage directory " + dir + " is in use by another server: give each server a directory"
+                + " of its own (--storage / STORAGE_DIR)", e.getCause().getMessage());
+        first.close();
+        new ResultStore(dir, FIXED).close();
     }
 
     @Test

@@ -40,7 +40,7 @@ class AccessLogTest {
                 InsecureChannelCredentials.create()).build();
         try {
             InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .predict(jpeg(PredictTest.jpegHeaderOnly(640, 480)));
+                    .predict(jpeg(PredictTest.jpegHeaderOnly(8, 8)));
         } catch (StatusRuntimeException expected) {
             // INVALID_ARGUMENT: the header-only JPEG cannot be decoded
         }
@@ -67,7 +67,7 @@ class AccessLogTest {
                 InsecureChannelCredentials.create()).build();
         for (int i = 0; i < 3; i++) {
             assertThrows(StatusRuntimeException.class, () -> InferenceGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(30, TimeUnit.SECONDS).predict(jpeg(PredictTest.jpegHeaderOnly(640, 480))));
+                    .withDeadlineAfter(30, TimeUnit.SECONDS).predict(jpeg(PredictTest.jpegHeaderOnly(8, 8))));
         }
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         server.stop(Duration.ofSeconds(5));

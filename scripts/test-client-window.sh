@@ -27,10 +27,10 @@ done
 # The servers run for real, so the picture shows real answers; the client would also cope with
 # them being down (it shows the error and retries), but then this check would prove less.
 java -jar server-rest/target/server-rest.jar --bind 127.0.0.1 --port "$rest_port" --access-log false \
-  --storage "$work/storage" >"$work/rest.log" 2>&1 &
+  --storage "$work/storage-rest" >"$work/rest.log" 2>&1 &
 pids+=($!)
 java -jar server-grpc/target/server-grpc.jar --bind 127.0.0.1 --port "$grpc_port" --access-log false \
-  --storage "$work/storage" >"$work/grpc.log" 2>&1 &
+  --storage "$work/storage-grpc" >"$work/grpc.log" 2>&1 &
 pids+=($!)
 
 ready() {

@@ -10,28 +10,20 @@ test:
 clean:
 	./build.sh clean
 
-# Run locally: a jar is rebuilt only when a file it is made from is newer than it.
+# Run locally. Each target asks build.sh for the jars it needs; Maven rebuilds only what changed.
 # run-servers starts both, logs prefixed [rest] / [grpc], and Ctrl-C stops both.
 .PHONY: run-servers run-rest run-grpc
-REST_JAR := server-rest/target/server-rest.jar
-GRPC_JAR := server-grpc/target/server-grpc.jar
-sources_of = $(shell find $(1) -path '*/target' -prune -o -type f -print)
 
-$(REST_JAR): build.sh pom.xml $(call sources_of,samples common server-rest)
-	./build.sh package server-rest
-	touch $@
-
-$(GRPC_JAR): build.sh pom.xml $(call sources_of,samples common proto server-grpc)
-	./build.sh package server-grpc
-	touch $@
-
-run-servers: $(REST_JAR) $(GRPC_JAR)
+run-servers:
+	./build.sh package server-rest server-grpc
 	scripts/run-servers.sh rest grpc
 
-run-rest: $(REST_JAR)
+run-rest:
+	./build.sh package server-rest
 	scripts/run-servers.sh rest
 
-run-grpc: $(GRPC_JAR)
+run-grpc:
+	./build.sh package server-grpc
 	scripts/run-servers.sh grpc
 
 # Containers (needs a Docker engine): both servers on 8001 and 50051, saving to ./storage.
@@ -55,24 +47,14 @@ docker-down:
 	$(COMPOSE) down
 
 # The desktop client; options with ARGS, e.g. make client ARGS="--source images:photos/ --grpc-mode stream".
-CLIENT_JAR := client/target/client.jar
-
-$(CLIENT_JAR): build.sh pom.xml $(call sources_of,samples common proto client/pom.xml client/src/main)
+client:
 	./build.sh package client
-	touch $@
-
-client: $(CLIENT_JAR)
-	java -jar $(CLIENT_JAR) $(ARGS)
+	java -jar client/target/client.jar $(ARGS)
 
 # Starts both servers itself, measures every transport against the in-process floor and writes
 # bench/target/results/ (ARGS="--out bench/results" replaces the committed results).
 # ARGS="--quick" is the CI check; ARGS="--help" lists the options.
 .PHONY: bench
-BENCH_JAR := bench/target/bench.jar
-
-$(BENCH_JAR): build.sh pom.xml $(call sources_of,samples common proto client/pom.xml client/src/main bench/pom.xml bench/src/main)
-	./build.sh package bench
-	touch $@
-
-bench: $(REST_JAR) $(GRPC_JAR) $(BENCH_JAR)
-	java -jar $(BENCH_JAR) $(ARGS)
+bench:
+	./build.sh package server-rest server-grpc bench
+	java -jar bench/target/bench.jar $(ARGS)

@@ -11,9 +11,12 @@ need() {
 }
 need java "Install a JDK 17 or newer (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless)."
 need mvn "Install Apache Maven 3.8 or newer (Debian/Ubuntu: apt-get install maven)."
-java_major=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
-if [ "${java_major:-0}" -lt 17 ] 2>/dev/null; then
-  echo "build.sh: Java 17 or newer is needed, found Java ${java_major:-unknown} ('java' on PATH)." >&2
+# java.specification.version is "1.8" up to Java 8 and "9", "17", ... after: take the major number.
+java_version=$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+java_major=${java_version#1.}
+java_major=${java_major%%.*}
+if ! [ "${java_major:-0}" -ge 17 ] 2>/dev/null; then
+  echo "build.sh: Java 17 or newer is needed, found Java ${java_version:-unknown} ('java' on PATH)." >&2
   exit 1
 fi
 

@@ -2,26 +2,37 @@ package inferbench.rest;
 
 import inferbench.server.RequestLimits;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * How long each stage of a request may take ({@link RequestProgress.Stage}), the one thread that
- * keeps every request's deadline, and the threads that answer a request whose body is given up on.
+ * enforces every request's deadline, and the threads that answer a request whose body is given up on.
+ *
+ * <p>The clock looks at every request ten times a second rather than keeping a timer per stage:
+ * a request then changes stage by setting a number, without queueing a timer and waking the
+ * clock thread three times per request, and deadlines of seconds are kept to a tenth of a second.
  */
 final class Deadlines {
+    private static final Logger LOG = Logger.getLogger(Deadlines.class.getName());
+
     /**
      * A reply is a few hundred bytes, which the socket's buffer takes at once: writing it blocks
      * only when the client has stopped reading what it asked for.
      */
     static final Duration REPLY_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration TICK = Duration.ofMillis(100);
 
     private final Duration headerTimeout;
     private final Duration bodyTimeout;
+    private final Set<RequestProgress> watched = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor clock = new ScheduledThreadPoolExecutor(1,
             new DaemonThreads("rest-deadlines-"));
     /** At most one answer per request whose body is being read, so never more than maxConnections. */
@@ -30,11 +41,9 @@ final class Deadlines {
     Deadlines(RequestLimits limits) {
         headerTimeout = limits.headerTimeout();
         bodyTimeout = limits.bodyTimeout();
-        // each request cancels a deadline at every stage: without this, cancelled ones would
-        // stay queued until their time, thousands of them at a few thousand requests a second
-        clock.setRemoveOnCancelPolicy(true);
         answerers = new ThreadPoolExecutor(0, limits.maxConnections(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DaemonThreads("rest-answer-"));
+        clock.scheduleAtFixedRate(this::expireDue, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     /** The time a stage may take, or null for none (WORKING: the worker pool bounds it). */
@@ -47,12 +56,22 @@ final class Deadlines {
         };
     }
 
-    /** Runs {@code expiry} after {@code delay}; null once the server has stopped (its sockets are closed anyway). */
-    ScheduledFuture<?> schedule(Duration delay, Runnable expiry) {
-        try {
-            return clock.schedule(expiry, delay.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException stopped) {
-            return null;
+    void watch(RequestProgress request) {
+        watched.add(request);
+    }
+
+    void unwatch(RequestProgress request) {
+        watched.remove(request);
+    }
+
+    private void expireDue() {
+        long now = System.nanoTime();
+        for (RequestProgress request : watched) {
+            try {
+                request.expireIfDue(now);
+            } catch (RuntimeException e) { // an exception would end the clock's schedule
+                LOG.log(Level.SEVERE, "closing a request past its deadline failed", e);
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Predicate;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -46,7 +45,8 @@ final class RequestProgress {
     private final long startNanos = System.nanoTime();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private Stage stage;
-    private ScheduledFuture<?> deadline;
+    private boolean hasDeadline;
+    private long deadlineNanos;
     private HttpExchange exchange;
     private String closedBecause;
     private Stage closedIn;
@@ -59,6 +59,7 @@ final class RequestProgress {
         synchronized (this) {
             enter(first);
         }
+        deadlines.watch(this);
     }
 
     /** The line and headers are in: the body's deadline starts. */
@@ -83,9 +84,9 @@ final class RequestProgress {
         }
         answer.join(); // the answer is written before the JDK may close the connection
         synchronized (this) {
-            cancelDeadline();
-            stage = Stage.DONE;
+            enter(Stage.DONE);
         }
+        deadlines.unwatch(this);
         Thread.interrupted(); // a deadline that fired after the thread's last blocking call
         done.complete(null);
     }
@@ -144,13 +145,25 @@ final class RequestProgress {
 
     /** Holding the lock. */
     private void enter(Stage next) {
-        cancelDeadline();
         stage = next;
         Duration timeout = deadlines.of(next);
-        if (timeout != null) {
-            deadline = deadlines.schedule(timeout, () -> close(current -> current == next,
-                    HttpError.requestTimeout(timeout), timeoutReason(next, timeout)));
+        hasDeadline = timeout != null;
+        if (hasDeadline) {
+            deadlineNanos = System.nanoTime() + timeout.toNanos();
         }
+    }
+
+    /** Called by the deadline clock: closes the request if its stage has outlived its deadline. */
+    void expireIfDue(long nowNanos) {
+        Stage due;
+        synchronized (this) {
+            if (!hasDeadline || nowNanos - deadlineNanos < 0) {
+                return;
+            }
+            due = stage;
+        }
+        Duration timeout = deadlines.of(due);
+        close(current -> current == due, HttpError.requestTimeout(timeout), timeoutReason(due, timeout));
     }
 
     private static String timeoutReason(Stage stage, Duration timeout) {
@@ -171,7 +184,7 @@ final class RequestProgress {
             }
             closedBecause = reason;
             closedIn = stage;
-            cancelDeadline();
+            hasDeadline = false;
             if (stage != Stage.BODY) {
                 thread.interrupt(); // closes the socket the thread is blocked on
                 return;
@@ -202,13 +215,6 @@ final class RequestProgress {
     private synchronized void interruptUnlessDone() {
         if (stage != Stage.DONE) {
             thread.interrupt();
-        }
-    }
-
-    private void cancelDeadline() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
         }
     }
 }

@@ -5,14 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.samples.SampleFrames;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +84,61 @@ class SlowClientsTest {
                 }
             }
         }
+    }
+
+    /**
+     * Clients that send request after request and read no reply: once their socket buffers are
+     * full, the reply being written blocks, on a connection thread. A worker never writes, so the
+     * one worker of this server goes on detecting for everyone else.
+     */
+    @Test
+    void clientsThatDoNotReadTheirRepliesHoldNoWorker(@TempDir Path storage) throws Exception {
+        byte[] requests = Forms.concat(Collections.nCopies(1000, RawHttp.request("GET", "/healthz", null))
+                .toArray(byte[][]::new));
+        try (TestServer server = TestServer.start(storage, "--workers", "1", "--queue", "1")) {
+            List<Socket> deaf = new ArrayList<>();
+            List<AtomicLong> sent = new ArrayList<>();
+            ExecutorService floods = Executors.newCachedThreadPool();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    Socket socket = new Socket();
+                    socket.setReceiveBufferSize(4096); // a small window: the server's writes block sooner
+                    socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+                    deaf.add(socket);
+                    AtomicLong bytes = new AtomicLong();
+                    sent.add(bytes);
+                    floods.submit(() -> {
+                        try {
+                            while (true) {
+                                socket.getOutputStream().write(requests);
+                                bytes.addAndGet(requests.length);
+                            }
+                        } catch (IOException closed) {
+                            return null;
+                        }
+                    });
+                }
+                // the server has stopped reading them once neither has sent anything for half a second
+                for (long before = -1, now = total(sent); before != now; now = total(sent)) {
+                    before = now;
+                    Thread.sleep(500);
+                }
+                for (int i = 0; i < 3; i++) {
+                    long start = System.nanoTime();
+                    assertEquals(200, server.post("/predict", "image/jpeg", TestServer.smallJpeg()).statusCode());
+                    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "a detection waited");
+                }
+            } finally {
+                for (Socket socket : deaf) {
+                    socket.close();
+                }
+                floods.shutdownNow();
+            }
+        }
+    }
+
+    private static long total(List<AtomicLong> counters) {
+        return counters.stream().mapToLong(AtomicLong::get).sum();
     }
 
     private static void sendOneByteEach(List<RawHttp> connections) {

@@ -28,7 +28,6 @@ import java.util.concurrent.TimeUnit;
  * in progress go on, and the client may retry.
  */
 final class ConnectionThreads implements Executor {
-    private final int maxConnections;
     private final Deadlines deadlines;
     private final AccessLog log;
     private final ThreadPoolExecutor threads;
@@ -38,7 +37,7 @@ final class ConnectionThreads implements Executor {
 
     /** @param log where closed connections are reported, or null */
     ConnectionThreads(RequestLimits limits, AccessLog log) {
-        this.maxConnections = limits.maxConnections();
+        int maxConnections = limits.maxConnections();
         this.deadlines = new Deadlines(limits);
         this.log = log;
         this.threads = new ThreadPoolExecutor(0, maxConnections, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),

@@ -14,10 +14,15 @@ import java.time.Duration;
  * @param bodyTimeout    the body (REST) or the call's message (gRPC) must arrive in full within
  *                       this time after the headers
  * @param idleTimeout    a connection with no request in progress is closed after this time
- * @param maxConnections REST: connections open at once; past it a new connection is closed at once
+ * @param maxConnections REST: requests being read or answered at once (a connection thread each; idle
+ *                       kept-alive connections do not count); past it, a connection that starts
+ *                       another request is closed without an answer
+ * @param bodyMemoryBytes REST: the memory all request bodies being received and processed may hold
+ *                       together, counted as it is allocated (as bytes arrive); past it a request is
+ *                       answered 503 and its connection closed
  */
 public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                            int maxConnections) {
+                            int maxConnections, long bodyMemoryBytes) {
     public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     /** Headers are a few hundred bytes: a client that takes 10 s for them is stalled or hostile. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -26,4 +31,9 @@ public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration 
     /** Longer than a client's pause between frames, shorter than a forgotten connection. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_CONNECTIONS = 512;
+    /**
+     * Sixteen of the largest bodies at once, or about 900 webcam frames: far more than the
+     * workers can process, a small part of a server's memory.
+     */
+    public static final long DEFAULT_BODY_MEMORY = 256L * 1024 * 1024;
 }

@@ -35,8 +35,12 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                                     headers (BODY_TIMEOUT, default 20)
                   --idle-timeout S  seconds a connection may stay open with no request in progress
                                     (IDLE_TIMEOUT, default 30)
-                  --max-connections N  REST: connections open at once, past which new ones are closed
-                                    (MAX_CONNECTIONS, default 512)
+                  --max-connections N  REST: requests being read or answered at once; past it a
+                                    connection that starts another request is closed (MAX_CONNECTIONS,
+                                    default 512)
+                  --body-memory BYTES  REST: the memory all request bodies in progress may hold together,
+                                    at least 2 x --max-body; past it a request gets 503 (BODY_MEMORY,
+                                    default 268435456, or 2 x --max-body if that is more)
                   --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
                   --max-storage BYTES  the most saved files may take; saving stops there
                                     (STORAGE_MAX_BYTES, default 1073741824)
@@ -54,12 +58,21 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
         int workers = config.getInt("workers", "WORKERS", Runtime.getRuntime().availableProcessors(), 1);
         String cascade = config.get("cascade", "CASCADE", null);
         String zone = config.get("time-zone", "STORAGE_TZ", null);
+        long maxBody = config.getLong("max-body", "MAX_BODY_BYTES", RequestLimits.DEFAULT_MAX_BODY, 1024,
+                Integer.MAX_VALUE - 8);
         RequestLimits limits = new RequestLimits(
-                config.getLong("max-body", "MAX_BODY_BYTES", RequestLimits.DEFAULT_MAX_BODY, 1024, Integer.MAX_VALUE - 8),
+                maxBody,
                 seconds(config, "header-timeout", "HEADER_TIMEOUT", RequestLimits.DEFAULT_HEADER_TIMEOUT),
                 seconds(config, "body-timeout", "BODY_TIMEOUT", RequestLimits.DEFAULT_BODY_TIMEOUT),
                 seconds(config, "idle-timeout", "IDLE_TIMEOUT", RequestLimits.DEFAULT_IDLE_TIMEOUT),
-                config.getInt("max-connections", "MAX_CONNECTIONS", RequestLimits.DEFAULT_MAX_CONNECTIONS, 1));
+                config.getInt("max-connections", "MAX_CONNECTIONS", RequestLimits.DEFAULT_MAX_CONNECTIONS, 1),
+                config.getLong("body-memory", "BODY_MEMORY", Math.max(RequestLimits.DEFAULT_BODY_MEMORY, 2 * maxBody),
+                        1024, Long.MAX_VALUE));
+        if (limits.bodyMemoryBytes() < 2 * maxBody) {
+            // a body's buffer grows by doubling as bytes arrive: its last step holds both buffers
+            throw new IllegalArgumentException("--body-memory / BODY_MEMORY: " + limits.bodyMemoryBytes()
+                    + " is less than twice --max-body (" + maxBody + "), so the largest bodies could never be received");
+        }
         StorageSettings storage = new StorageSettings(
                 Path.of(config.get("storage", "STORAGE_DIR", "storage")),
                 config.getLong("max-storage", "STORAGE_MAX_BYTES", StorageSettings.DEFAULT_MAX_BYTES, 0, Long.MAX_VALUE),

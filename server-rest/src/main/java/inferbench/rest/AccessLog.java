@@ -9,7 +9,10 @@ import java.util.Locale;
 /**
  * One line per request once it is answered: method, target, status, body bytes, milliseconds.
  * {@code POST /predict?save=1 200 212 B 27.4 ms}. A status of "-" means no reply was sent
- * (the client hung up). Off with {@code --access-log false} when a benchmark must not pay for it.
+ * (the client hung up). A request whose body did not arrive in time shows its 408. A connection
+ * closed before its request could be read, by a deadline or because every connection thread was
+ * taken, gets a line too: {@code - - - - B 10001.2 ms closed: request line and headers not
+ * received within 10 s}. Off with {@code --access-log false} when a benchmark must not pay for it.
  */
 final class AccessLog extends Filter {
     private final PrintStream out;
@@ -30,6 +33,11 @@ final class AccessLog extends Filter {
             out.println(line(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
                     exchange.getRequestURI().getRawQuery(), status, bytes, (System.nanoTime() - start) / 1e6));
         }
+    }
+
+    /** A connection closed without a reply, before its request was read or while its reply was. */
+    void closed(String reason, double millis) {
+        out.println(line("-", "-", null, -1, null, millis) + " closed: " + reason);
     }
 
     static String line(String method, String path, String query, int status, String bytes, double millis) {

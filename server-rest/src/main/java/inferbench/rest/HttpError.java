@@ -1,6 +1,7 @@
 package inferbench.rest;
 
 import inferbench.pipeline.DetectionPipeline;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -27,6 +28,17 @@ final class HttpError extends Exception {
         return new HttpError(400, detail, Map.of());
     }
 
+    /** Where the body ends is unknown, so the connection cannot carry another request. */
+    static HttpError badContentLength(String value) {
+        return new HttpError(400, "invalid Content-Length '" + value + "': digits only (RFC 9110 section 8.6)",
+                Map.of("Connection", "close"));
+    }
+
+    /** The body's framing is broken, or it stopped short: the rest of the stream is not a request. */
+    static HttpError malformedBody(String detail) {
+        return new HttpError(400, detail, Map.of("Connection", "close"));
+    }
+
     static HttpError notFound() {
         return new HttpError(404, "Not Found", Map.of());
     }
@@ -44,13 +56,30 @@ final class HttpError extends Exception {
                 Map.of("Connection", "close"));
     }
 
+    /** The body did not arrive in time; the rest of it is not waited for (RFC 9110 section 15.5.9). */
+    static HttpError requestTimeout(Duration bodyTimeout) {
+        return new HttpError(408, "request body not received within " + bodyTimeout.toSeconds() + " s",
+                Map.of("Connection", "close"));
+    }
+
     static HttpError unsupportedMediaType() {
         return new HttpError(415, DetectionPipeline.ONLY_JPEG, Map.of());
     }
 
-    static HttpError busy() {
-        return new HttpError(503, "server busy: every worker and queue slot is taken, retry shortly",
-                Map.of("Retry-After", "1"));
+    /** RFC 6585 section 5; the body is not read, so the connection is closed. */
+    static HttpError headersTooLarge(String detail) {
+        return new HttpError(431, detail, Map.of("Connection", "close"));
+    }
+
+    /** @param detail {@code WorkerPool.busyMessage()}: the same words as the gRPC server's */
+    static HttpError busy(String detail) {
+        return new HttpError(503, detail, Map.of("Retry-After", "1"));
+    }
+
+    /** Refused in the middle of its body, so the connection is closed. */
+    static HttpError bodyMemorySpent(long limit) {
+        return new HttpError(503, "server busy: the request bodies in progress hold all of the body memory ("
+                + limit + " bytes); retry shortly", Map.of("Retry-After", "1", "Connection", "close"));
     }
 
     static HttpError shuttingDown() {
@@ -72,5 +101,10 @@ final class HttpError extends Exception {
 
     Map<String, String> headers() {
         return headers;
+    }
+
+    /** True when the reply ends the connection: the rest of the request is not read. */
+    boolean closesConnection() {
+        return "close".equalsIgnoreCase(headers.get("Connection"));
     }
 }

@@ -22,19 +22,10 @@ final class JsonResponse {
 
     /**
      * The one place an {@link HttpError} becomes a reply: its status, its headers, {"detail": ...}.
-     *
-     * <p>A refusal may come before the request body was read (404, 405, 503). Whatever is left
-     * of it is read and dropped first, up to the body limit, so the connection can carry the
-     * next request; past the limit the reply says {@code Connection: close} instead. Otherwise
-     * the JDK would close a connection with unread data, and the client could get a reset
-     * instead of the answer.
+     * With {@code Connection: close} the JDK closes the connection once the reply is written.
      */
-    static void sendError(HttpExchange exchange, HttpError error, long maxBodyBytes) throws IOException {
+    static void sendError(HttpExchange exchange, HttpError error) throws IOException {
         error.headers().forEach(exchange.getResponseHeaders()::set);
-        boolean closing = "close".equalsIgnoreCase(error.headers().get("Connection"));
-        if (!closing && !RequestBody.discard(exchange, maxBodyBytes)) {
-            exchange.getResponseHeaders().set("Connection", "close");
-        }
         send(exchange, error.status(),
                 new JsonWriter().beginObject().name("detail").value(error.detail()).endObject().toString());
     }

@@ -5,44 +5,68 @@ import inferbench.json.JsonWriter;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.pipeline.DetectionResult;
 import inferbench.pipeline.InvalidImageException;
+import inferbench.server.WorkerPool;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * {@code POST /predict[?save=0|1]}: the JPEG from a multipart form's "file" part, or the whole
  * body when it is sent as {@code Content-Type: image/jpeg}, through the detection pipeline and
  * back as the original service's JSON.
  *
- * <p>The body is read before anything is checked, so even a refused request leaves the
- * connection ready for the next one (HTTP/1.1 keep-alive).
+ * <p>It runs on the connection thread once the body has arrived: the form is parsed there, and
+ * only the detection goes to the {@link WorkerPool}. No room there is answered at once with 503
+ * and the pool's own words. Otherwise the connection thread waits for the detection and writes
+ * the reply itself, so a client that does not read its replies holds no worker, and the
+ * detection's place in the pool is free again before the client has its reply.
  */
 final class PredictHandler implements Routes.Endpoint {
     static final String FILE_FIELD = "file";
     static final String SPACE = DetectionPipeline.CROP_SIDE + "x" + DetectionPipeline.CROP_SIDE;
 
     private final DetectionPipeline pipeline;
-    private final long maxBodyBytes;
+    private final WorkerPool workers;
 
-    PredictHandler(DetectionPipeline pipeline, long maxBodyBytes) {
+    PredictHandler(DetectionPipeline pipeline, WorkerPool workers) {
         this.pipeline = pipeline;
-        this.maxBodyBytes = maxBodyBytes;
+        this.workers = workers;
     }
 
     @Override
-    public void handle(HttpExchange exchange) throws IOException, HttpError {
-        byte[] body = RequestBody.read(exchange, maxBodyBytes);
+    public String handle(HttpExchange exchange, byte[] body) throws HttpError, IOException {
         boolean save = saveParameter(exchange.getRequestURI().getRawQuery());
         ByteBuffer jpeg = jpegFrom(exchange.getRequestHeaders().getFirst("Content-Type"), body);
-        DetectionResult result;
+        CompletableFuture<DetectionResult> detection = workers.trySubmit(
+                        () -> pipeline.process(jpeg, save, RestServer.PROTOCOL))
+                .orElseThrow(() -> HttpError.busy(workers.busyMessage()));
+        return toJson(await(detection));
+    }
+
+    private static DetectionResult await(CompletableFuture<DetectionResult> detection) throws HttpError, IOException {
         try {
-            result = pipeline.process(jpeg, save, RestServer.PROTOCOL);
-        } catch (InvalidImageException e) {
-            throw HttpError.badRequest(e.getMessage());
+            return detection.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the server stopped before the detection finished");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InvalidImageException invalid) {
+                throw HttpError.badRequest(invalid.getMessage());
+            }
+            if (cause instanceof RuntimeException fault) {
+                throw fault;
+            }
+            if (cause instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(cause);
         }
-        JsonResponse.send(exchange, 200, toJson(result));
     }
 
     /** The JPEG bytes of a request: the raw body, or the form's "file" part (a view into the body). */

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import inferbench.json.JsonWriter;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.server.ListenAddress;
+import inferbench.server.RequestLimits;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
@@ -13,21 +14,24 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The REST image service on the JDK's own {@link HttpServer}: {@code POST /predict},
  * {@code GET /healthz}, {@code GET /}.
  *
- * <p>Requests run on a {@link WorkerPool}: {@code workers} threads and {@code queue} places to
- * wait, so the server never takes on more work than it can finish; past that, the
- * {@link BusyLane} answers 503 at once. A filter chain on the one context logs each request
- * ({@link AccessLog}) and diverts refused ones; {@link Routes} does the rest.
+ * <p>Two kinds of thread. {@link ConnectionThreads} read each request, under deadlines, and
+ * write its reply; a detection runs on the {@link WorkerPool} ({@code workers} threads and
+ * {@code queue} places to wait) only once its request has arrived in full, and past the pool's
+ * limit is answered 503 at once. So a slow, stalled or greedy client costs a connection thread
+ * and a bounded buffer ({@link BodyMemory}), never a worker. A filter logs each request
+ * ({@link AccessLog}); {@link Routes} does the rest.
  *
- * <p>{@code start}, {@code stop} and {@code blockUntilShutdown} mirror {@code GrpcServer}.
- * Tests build it with port 0 and read {@link #address()}.
+ * <p>{@code start} and {@code stop} mirror {@code GrpcServer}. Tests build it with port 0 and
+ * read {@link #address()}.
  */
 public final class RestServer implements ServerMain.Server {
     static final String NAME = "server-rest";
@@ -57,10 +61,7 @@ public final class RestServer implements ServerMain.Server {
 
     private final HttpServer http;
     private final WorkerPool workers;
-    private final BusyLane busyLane;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean drained;
+    private final ConnectionThreads connections;
 
     /** Binds the port (use port 0 for any free one); call {@link #start()} to serve. */
     public RestServer(ServerSettings settings, DetectionPipeline pipeline) throws IOException {
@@ -69,31 +70,27 @@ public final class RestServer implements ServerMain.Server {
 
     /** @param accessLog where the access log goes when {@code settings.accessLog()} is on */
     RestServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog) throws IOException {
-        busyLane = new BusyLane(settings.limits().maxBodyBytes());
+        RequestLimits limits = settings.limits();
+        AccessLog log = settings.accessLog() ? new AccessLog(accessLog) : null;
         workers = new WorkerPool(settings.workers(), settings.queue(), "rest-worker-");
+        connections = new ConnectionThreads(limits, log);
         try {
-            http = JdkHttpServer.create(ListenAddress.resolve(settings));
+            http = JdkHttpServer.create(ListenAddress.resolve(settings), limits);
         } catch (IOException e) {
             workers.shutdown(Duration.ZERO);
+            connections.shutdown();
             throw ListenAddress.bindFailure(settings, e);
         }
-        // HttpServer's one dispatcher thread calls this for each request, before reading it: a
-        // request the pool has no room for goes to the busy lane, which answers 503.
-        http.setExecutor(exchange -> {
-            if (workers.trySubmit(Executors.callable(exchange)).isEmpty()) {
-                busyLane.execute(exchange);
-            }
-        });
-        Routes routes = new Routes(settings.limits().maxBodyBytes())
-                .add("POST", "/predict", new PredictHandler(pipeline, settings.limits().maxBodyBytes()))
+        http.setExecutor(connections);
+        Routes routes = new Routes(connections, limits.maxBodyBytes(), new BodyMemory(limits.bodyMemoryBytes()))
+                .add("POST", "/predict", new PredictHandler(pipeline, workers))
                 // the server is built only after the pipeline has loaded, so being reachable means healthy
-                .add("GET", "/healthz", exchange -> JsonResponse.send(exchange, 200, HEALTHY_REPLY))
-                .add("GET", "/", exchange -> JsonResponse.send(exchange, 200, ROOT_REPLY));
+                .add("GET", "/healthz", (exchange, body) -> HEALTHY_REPLY)
+                .add("GET", "/", (exchange, body) -> ROOT_REPLY);
         HttpContext context = http.createContext("/", routes);
-        if (settings.accessLog()) {
-            context.getFilters().add(new AccessLog(accessLog));
+        if (log != null) {
+            context.getFilters().add(log);
         }
-        context.getFilters().add(busyLane);
     }
 
     public RestServer start() {
@@ -111,45 +108,45 @@ public final class RestServer implements ServerMain.Server {
         return "http://" + ListenAddress.hostPort(address());
     }
 
-    /** Requests running or waiting for a worker. */
+    /** Requests that have arrived in full and not been answered yet (detections running or queued among them). */
     @Override
     public int requestsInFlight() {
-        return workers.inFlight();
+        return connections.admitted();
     }
 
     /**
-     * Graceful stop: new requests are refused with 503 and {@code Connection: close}, the
-     * requests already running or queued finish (for up to {@code grace}), then the listening
-     * socket and every connection are closed. Safe to call more than once and from several
-     * threads (signal handler, shutdown hook); every caller returns once stopped.
+     * Graceful stop: connections whose request has not arrived in full are closed at once; the
+     * requests that have arrived are answered (queued detections included) for up to
+     * {@code grace}; requests that arrive meanwhile are answered 503 with {@code Connection:
+     * close}; then the listening socket and every connection are closed.
      *
      * <p>Why not just {@code HttpServer.stop(delay)}: on JDK 17 it waits the whole delay even
-     * when nothing is in flight (JDK-8304065), and it cannot see the requests still waiting
-     * in our queue, whose connections it would cut. So the pool does the draining, and
-     * {@code stop(0)} afterwards only closes sockets. Saved results need no flushing:
-     * the store writes and closes each file within the request.
+     * when nothing is in flight (JDK-8304065), and it cannot tell a request being answered from
+     * a client that sent half its headers. So the connection threads and the pool do the
+     * draining, and {@code stop(0)} afterwards only closes sockets. Saved results need no
+     * flushing: the store writes and closes each file within the request.
      *
-     * @return true if every request finished within the grace period
+     * @return true if every request that had arrived was answered within the grace period
      */
     @Override
     public boolean stop(Duration grace) {
-        if (stopping.compareAndSet(false, true)) {
-            busyLane.startShutdown();
-            drained = workers.shutdown(grace); // from here new requests go to the busy lane
-            http.stop(0);
-            busyLane.shutdown();
-            stopped.countDown();
-        }
-        blockUntilShutdown();
+        long deadline = System.nanoTime() + grace.toNanos();
+        CompletableFuture<Void> arrived = connections.stop();
+        boolean drained = workers.shutdown(grace) && answered(arrived, deadline);
+        http.stop(0);
+        connections.shutdown();
         return drained;
     }
 
-    /** Returns when {@link #stop} has finished (or the waiting thread is interrupted). */
-    public void blockUntilShutdown() {
+    private static boolean answered(CompletableFuture<Void> arrived, long deadline) {
         try {
-            stopped.await();
+            arrived.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,31 @@ class AccessLogTest {
             server.get("/healthz");
             server.get("/nope?x=1");
             // the line is written once the exchange is over, which can be just after the client has its reply
-            BusyLaneTest.awaitTrue(() -> log.toString(StandardCharsets.UTF_8).lines().count() == 2);
+            TestServer.awaitTrue(() -> log.toString(StandardCharsets.UTF_8).lines().count() == 2);
         }
         List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
         assertTrue(lines.get(0).matches("GET /healthz 200 15 B \\d+\\.\\d ms"), lines.get(0));
         assertTrue(lines.get(1).matches("GET /nope\\?x=1 404 22 B \\d+\\.\\d ms"), lines.get(1));
+    }
+
+    @Test
+    void logsA408AndAConnectionClosedBeforeItsHeadersArrived(@TempDir Path storage) throws Exception {
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        try (TestServer server = TestServer.start(storage, new PrintStream(log, true, StandardCharsets.UTF_8),
+                "--access-log", "true", "--header-timeout", "1", "--body-timeout", "1")) {
+            try (RawHttp halfHeaders = new RawHttp(server.port())) {
+                halfHeaders.send("GET / HTTP/1.1\r\n");
+                assertTrue(halfHeaders.closedByServerWithin(Duration.ofSeconds(5)));
+            }
+            try (RawHttp halfBody = new RawHttp(server.port())) {
+                halfBody.send(RawHttp.request("POST", "/predict", null, "Content-Length: 10")).send("12345");
+                assertEquals(408, halfBody.within(Duration.ofSeconds(5)).read().status());
+            }
+            TestServer.awaitTrue(() -> log.toString(StandardCharsets.UTF_8).lines().count() == 2);
+        }
+        List<String> lines = log.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).matches("- - - - B \\d+\\.\\d ms closed: request line and headers not received within 1 s"),
+                lines.get(0));
+        assertTrue(lines.get(1).matches("POST /predict 408 49 B \\d+\\.\\d ms"), lines.get(1));
     }
 }

@@ -8,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.pipeline.InvalidImageException;
 import inferbench.samples.SampleFrames;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every refusal of the REST server: the exact status, a JSON {"detail": ...}, the headers the
  * status needs, and a connection that still works afterwards where HTTP allows it.
- * (503 is covered by BusyLaneTest, 500 by RoutesTest.)
+ * (503 is covered by WorkerAdmissionTest and ServerLimitsTest, 408 by DeadlinesTest, 500 by RoutesTest.)
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ErrorRepliesTest {
@@ -143,6 +146,79 @@ class ErrorRepliesTest {
             assertEquals(413, response.status());
             assertEquals("request body is larger than the limit of " + LIMIT + " bytes", response.json().get("detail"));
             assertEquals("close", response.header("Connection"));
+            // closed at once: the server does not wait (a minute, it used to) for a body it will not read
+            assertTrue(connection.closedByServerWithin(Duration.ofSeconds(2)));
+        }
+    }
+
+    @Test
+    void refusesHeadersOverTheLimitWith431AndClosesTheConnection() throws Exception {
+        try (RawHttp connection = new RawHttp(server.port())) {
+            RawHttp.Response response = connection.exchange(RawHttp.request("GET", "/healthz", null,
+                    "X-Big: " + "x".repeat(RequestHead.MAX_BYTES)));
+            assertEquals(431, response.status());
+            assertEquals("request headers are larger than the limit of 16384 bytes", response.json().get("detail"));
+            assertEquals("close", response.header("Connection"));
+            assertTrue(connection.closedByServer());
+        }
+        String[] many = new String[RequestHead.MAX_FIELDS + 1];
+        for (int i = 0; i < many.length; i++) {
+            many[i] = "X-Field: " + i;
+        }
+        try (RawHttp connection = new RawHttp(server.port())) {
+            RawHttp.Response response = connection.exchange(RawHttp.request("GET", "/healthz", null, many));
+            assertEquals(431, response.status());
+            assertEquals("more than 100 request header fields", response.json().get("detail"));
+        }
+    }
+
+    @Test
+    void resetsTheConnectionForHeadersOverTheJdksOwnLimit() throws Exception {
+        try (RawHttp connection = new RawHttp(server.port())) {
+            connection.send(RawHttp.request("GET", "/healthz", null, "X-Huge: " + "x".repeat(RequestHead.JDK_MAX_BYTES)));
+            assertThrows(IOException.class, connection::read);
+        }
+    }
+
+    @Test
+    void refusesABadChunkSizeWith400AndClosesTheConnection() throws Exception {
+        try (RawHttp connection = new RawHttp(server.port())) {
+            connection.send(RawHttp.request("POST", "/predict", null, "Content-Type: image/jpeg",
+                    "Transfer-Encoding: chunked"));
+            RawHttp.Response response = connection.exchange(text("zz\r\nhello\r\n0\r\n\r\n"));
+            assertEquals(400, response.status());
+            assertEquals("malformed chunked request body: bad chunk size or framing (RFC 9112 section 7.1)",
+                    response.json().get("detail"));
+            assertEquals("close", response.header("Connection"));
+            assertTrue(connection.closedByServer());
+        }
+    }
+
+    @Test
+    void refusesABodyCutShortWith400() throws Exception {
+        try (RawHttp connection = new RawHttp(server.port())) {
+            connection.send(RawHttp.request("POST", "/predict", null, "Content-Type: image/jpeg", "Content-Length: 100"));
+            RawHttp.Response response = connection.send(new byte[40]).endOfRequest().read();
+            assertEquals(400, response.status());
+            assertEquals("request body ended after 40 of 100 bytes", response.json().get("detail"));
+        }
+    }
+
+    /** RFC 9110 section 8.6: digits only. The JDK refuses "-1" and "4 3" itself (in HTML); "+43" is refused here. */
+    @Test
+    void refusesAContentLengthThatIsNotDigitsOnlyWith400BeforeReadingTheBody() throws Exception {
+        for (String length : List.of("+43", "-1", "4 3")) {
+            try (RawHttp connection = new RawHttp(server.port())) {
+                RawHttp.Response response = connection.exchange(RawHttp.request("POST", "/predict", null,
+                        "Content-Type: image/jpeg", "Content-Length: " + length));
+                assertEquals(400, response.status(), length);
+                assertEquals("close", response.header("Connection"), length);
+                if (length.equals("+43")) {
+                    assertEquals("invalid Content-Length '+43': digits only (RFC 9110 section 8.6)",
+                            response.json().get("detail"));
+                }
+                assertTrue(connection.closedByServerWithin(Duration.ofSeconds(2)), length);
+            }
         }
     }
 

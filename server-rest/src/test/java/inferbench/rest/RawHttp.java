@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -59,6 +61,12 @@ final class RawHttp implements AutoCloseable {
         return send(text.getBytes(StandardCharsets.ISO_8859_1));
     }
 
+    /** Half-closes the connection: the server reads the end of the stream, and can still answer. */
+    RawHttp endOfRequest() throws IOException {
+        socket.shutdownOutput();
+        return this;
+    }
+
     /** Sends a request and reads its final response. */
     Response exchange(byte[] request) throws IOException {
         send(request);
@@ -86,9 +94,23 @@ final class RawHttp implements AutoCloseable {
     boolean closedByServer() throws IOException {
         try {
             return in.read() == -1;
+        } catch (SocketTimeoutException stillOpen) {
+            return false;
         } catch (IOException reset) {
             return true;
         }
+    }
+
+    /** True if the server closes the connection within {@code timeout} (and sends nothing before). */
+    boolean closedByServerWithin(Duration timeout) throws IOException {
+        within(timeout);
+        return closedByServer();
+    }
+
+    /** From now on a read waits at most {@code timeout} (SocketTimeoutException). */
+    RawHttp within(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        return this;
     }
 
     private String line() throws IOException {

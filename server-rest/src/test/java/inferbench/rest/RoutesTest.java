@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.sun.net.httpserver.HttpServer;
+import inferbench.config.Config;
+import inferbench.server.RequestLimits;
+import inferbench.server.ServerSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,19 +20,20 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RoutesTest {
     private HttpServer http;
-    private ExecutorService executor;
+    private ConnectionThreads connections;
 
     @BeforeEach
     void start() throws Exception {
-        Routes routes = new Routes(1024 * 1024)
-                .add("GET", "/thing", exchange -> JsonResponse.send(exchange, 200, "{\"ok\":true}"))
-                .add("PUT", "/thing", exchange -> JsonResponse.send(exchange, 200, "{\"put\":true}"))
-                .add("GET", "/boom", exchange -> {
+        RequestLimits limits = ServerSettings.read(new Config(new String[0], Map.of()), 0).limits();
+        connections = new ConnectionThreads(limits, null);
+        Routes routes = new Routes(connections, limits.maxBodyBytes(), new BodyMemory(limits.bodyMemoryBytes()))
+                .add("GET", "/thing", (exchange, body) -> "{\"ok\":true}")
+                .add("PUT", "/thing", (exchange, body) -> "{\"put\":true}")
+                .add("GET", "/boom", (exchange, body) -> {
                     throw new IllegalStateException("secret internal state");
                 });
-        http = JdkHttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        executor = Executors.newFixedThreadPool(2);
-        http.setExecutor(executor);
+        http = JdkHttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits);
+        http.setExecutor(connections);
         http.createContext("/", routes);
         http.start();
     }
@@ -38,7 +41,7 @@ class RoutesTest {
     @AfterEach
     void stop() {
         http.stop(0);
-        executor.shutdownNow();
+        connections.shutdown();
     }
 
     private RawHttp.Response get(String path) throws Exception {

@@ -3,6 +3,8 @@ package inferbench.rest;
 import inferbench.config.Config;
 import inferbench.json.JsonReader;
 import inferbench.pipeline.DetectionPipeline;
+import inferbench.pipeline.OpenCv;
+import inferbench.samples.SampleFrames;
 import inferbench.server.ServerSettings;
 import inferbench.storage.ResultStore;
 import java.io.IOException;
@@ -16,6 +18,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 
 /**
  * A real RestServer on an ephemeral loopback port with its own storage directory, plus an
@@ -27,6 +34,7 @@ final class TestServer implements AutoCloseable {
     final RestServer server;
     final DetectionPipeline pipeline;
     final Path storage;
+    private final AtomicBoolean closed = new AtomicBoolean();
     final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -51,6 +59,44 @@ final class TestServer implements AutoCloseable {
         RestServer server = new RestServer(settings, pipeline, accessLog);
         server.start();
         return new TestServer(server, pipeline, storage);
+    }
+
+    /**
+     * A 320x240 frame without a face, 6 kB: for tests where the frame does not matter, since a
+     * face costs the detector ten times the time of an empty frame.
+     */
+    static byte[] smallJpeg() {
+        OpenCv.load();
+        Mat frame = SampleFrames.noFaceFrame();
+        Mat small = new Mat();
+        try {
+            Imgproc.resize(frame, small, new Size(320, 240));
+            return SampleFrames.encodeJpeg(small, 80);
+        } finally {
+            frame.release();
+            small.release();
+        }
+    }
+
+    /**
+     * A 4096 x 4096 frame (1.3 MB): its detection takes hundreds of milliseconds, long enough to
+     * hold a worker while a test looks. Made once per JVM (making it takes a second or two).
+     */
+    static byte[] bigJpeg() {
+        return BigFrame.JPEG;
+    }
+
+    private static final class BigFrame {
+        static final byte[] JPEG = make();
+
+        private static byte[] make() {
+            Mat frame = SampleFrames.faceFrame(4096, 4096);
+            try {
+                return SampleFrames.encodeJpeg(frame, 90);
+            } finally {
+                frame.release();
+            }
+        }
     }
 
     int port() {
@@ -83,8 +129,24 @@ final class TestServer implements AutoCloseable {
         return JsonReader.parseObject(response.body());
     }
 
+    /** Waits (bounded by the test's timeout) for a condition on the server's state, not for a time. */
+    static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            Thread.sleep(5);
+        }
+    }
+
+    /** Stops the server unless a test already has (the server itself is stopped once, by ServerMain). */
     @Override
-    public void close() throws InterruptedException {
-        server.stop(Duration.ofSeconds(5));
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            server.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    /** For a test that stops the server itself: returns what {@link RestServer#stop} returned. */
+    boolean stop(Duration grace) {
+        closed.set(true);
+        return server.stop(grace);
     }
 }

@@ -29,7 +29,7 @@ run-grpc:
 # Containers (needs a Docker engine): both servers on 8001 and 50051 (REST_PORT, GRPC_PORT),
 # saving to ./storage. The containers run as the user who runs make, so the saved files are
 # theirs; as root, the images' entrypoint runs them as the images' user, 10001, and makes
-# ./storage/rest and ./storage/grpc its own. scripts/test-containers.sh runs this target.
+# ./storage/rest and ./storage/grpc its own (docs/deployment.md).
 .PHONY: docker-up docker-down
 COMPOSE = $(shell docker compose version >/dev/null 2>&1 && echo 'docker compose' || echo docker-compose)
 NEED_ENGINE = @docker info >/dev/null 2>&1 || { echo "$@: no Docker engine answers ('docker info' failed). \

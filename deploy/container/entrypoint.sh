@@ -9,7 +9,7 @@
 #    with no step beforehand, and the frames saved in it belong to 10001:10001 on the host.
 #  - Started as any other user (docker run --user, compose's APP_UID/APP_GID, Kubernetes'
 #    runAsUser): changes nothing and runs the server as that user. STORAGE_DIR must then be
-#    writable by it; if it is not, the server refuses to start, exit status 2, with a message
+#    writable by it; if it is not, the server refuses to start (exit status 1) with a message
 #    "the storage directory ... is not writable by user ...", instead of failing every save.
 #
 # Both paths end in exec, twice (this shell, then setpriv): java is PID 1, so the SIGTERM of

@@ -130,9 +130,21 @@ prerequisites() {
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
-    apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null || return 1
+    { apt-get update -q && apt-get install -y -q --no-install-recommends "${missing[@]}"; } >/tmp/test-containers-apt.log 2>&1 \
+      || { tail -n 20 /tmp/test-containers-apt.log >&2; return 1; }
+    rm -f /tmp/test-containers-apt.log
   fi
   work=$(mktemp -d "${TMPDIR:-/tmp}/test-containers.XXXXXX")
+  # podman, less its complaints that no systemd runs the health checks on a timer (the test
+  # runs them itself): first on PATH for the whole test.
+  mkdir -p "$work/bin"
+  cat >"$work/bin/podman" <<EOF
+#!/usr/bin/env bash
+exec 2> >(grep -v -e 'systemd connection' -e '/run/systemd/private' >&2)
+exec $(command -v podman) "\$@"
+EOF
+  chmod +x "$work/bin/podman"
+  export PATH="$work/bin:$PATH"
   local ports
   ports=($(free_ports "$PORTS" 5)) || return 1
   REST_SINGLE=${ports[0]} GRPC_SINGLE=${ports[1]} REST_USER=${ports[2]}
@@ -270,14 +282,8 @@ build_images() {
 }
 
 # -- helpers for containers ------------------------------------------------------------------
-# quiet COMMAND...: podman stop/rm without its complaints that there is no systemd to run the
-# health checks on a timer.
-quiet() { "$@" 2> >(grep -v 'systemd' >&2); }
-
-# run_container ARGS...: podman run -d, its complaints that there is no systemd to run the
-# health checks on a timer kept out of the output (wait_container_healthy runs them).
 run_container() {
-  podman run -d "$@" >/dev/null 2>"$work/podman-run.err" || { grep -v systemd "$work/podman-run.err" >&2; return 1; }
+  podman run -d "$@" >/dev/null
 }
 
 # wait_container_healthy NAME LIMIT: runs the image's own HEALTHCHECK (podman healthcheck run:
@@ -374,7 +380,7 @@ explicit_user() {
   [ "$who" = "java uid=$OTHER_UID gid=$OTHER_UID" ] || { echo "$name: PID 1 is '$who', expected java as $OTHER_UID" >&2; return 1; }
   traffic rest "127.0.0.1:$REST_USER" 1 >"$work/rest-user-saved.txt" || return 1
   check_saved "$dir" "$OTHER_UID:$OTHER_UID" "$work/rest-user-saved.txt" || return 1
-  quiet podman stop -t 30 "$name" >/dev/null && quiet podman rm "$name" >/dev/null || return 1
+  podman stop -t 30 "$name" >/dev/null && podman rm "$name" >/dev/null || return 1
 
   # The same user with a folder that is root's: no server, and a message that says why.
   name=$PROJECT-rest-unwritable dir=$work/storage/rest-unwritable
@@ -390,7 +396,7 @@ explicit_user() {
     return 1
   fi
   say "   unwritable folder: exit status $status at start, \"$(grep -m1 'is not writable' <<<"$log" | cut -c1-150)...\""
-  quiet podman rm "$name" >/dev/null
+  podman rm "$name" >/dev/null
 }
 
 # -- 5. docker stop while busy ---------------------------------------------------------------
@@ -414,12 +420,12 @@ drain() {
 }
 
 drain_both() {
-  local docker_stop=(bash -c 'podman stop -t 30 "$1" 2>&1 | grep -v systemd; exit ${PIPESTATUS[0]}' stop)
+  local docker_stop=(podman stop -t 30)
   # The docker CLI itself where there is one (it talks to podman's API like docker-compose).
   command -v docker >/dev/null 2>&1 && docker version >/dev/null 2>&1 && docker_stop=(docker stop -t 30)
   drain rest "${docker_stop[@]}" "$PROJECT-rest" || return 1
-  drain grpc bash -c 'podman stop -t 30 "$1" 2>&1 | grep -v systemd; exit ${PIPESTATUS[0]}' stop "$PROJECT-grpc" || return 1
-  quiet podman rm "$PROJECT-rest" "$PROJECT-grpc" >/dev/null
+  drain grpc podman stop -t 30 "$PROJECT-grpc" || return 1
+  podman rm "$PROJECT-rest" "$PROJECT-grpc" >/dev/null
 }
 
 # -- 6. docker-compose up ------------------------------------------------------------------------
@@ -514,7 +520,7 @@ scale_out() {
 
   local status
   for id in "${rest_ids[0]}" "${grpc_ids[0]}"; do
-    quiet podman stop -t 30 "$id" >/dev/null || return 1
+    podman stop -t 30 "$id" >/dev/null || return 1
     status=$(podman inspect --format '{{.State.ExitCode}}' "$id")
     [ "$status" = 0 ] || { echo "replica $id exited with status $status" >&2; return 1; }
   done

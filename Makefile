@@ -26,9 +26,10 @@ run-grpc:
 	./build.sh package server-grpc
 	scripts/run-servers.sh grpc
 
-# Containers (needs a Docker engine): both servers on 8001 and 50051, saving to ./storage.
-# The containers run as the user who runs make, so the saved files are theirs (as root:
-# the images' own non-root user, 10001).
+# Containers (needs a Docker engine): both servers on 8001 and 50051 (REST_PORT, GRPC_PORT),
+# saving to ./storage. The containers run as the user who runs make, so the saved files are
+# theirs; as root, the images' entrypoint runs them as the images' user, 10001, and makes
+# ./storage/rest and ./storage/grpc its own (docs/deployment.md).
 .PHONY: docker-up docker-down
 COMPOSE = $(shell docker compose version >/dev/null 2>&1 && echo 'docker compose' || echo docker-compose)
 NEED_ENGINE = @docker info >/dev/null 2>&1 || { echo "$@: no Docker engine answers ('docker info' failed). \
@@ -37,10 +38,12 @@ Start Docker, or run the servers without it: make run-servers" >&2; exit 1; }
 docker-up:
 	$(NEED_ENGINE)
 	mkdir -p storage/rest storage/grpc
-	@uid=$$(id -u) gid=$$(id -g); \
-	if [ "$$uid" = 0 ]; then uid=10001 gid=10001; chown $$uid:$$gid storage/rest storage/grpc; fi; \
-	echo "APP_UID=$$uid APP_GID=$$gid $(COMPOSE) up -d --build"; \
-	APP_UID=$$uid APP_GID=$$gid $(COMPOSE) up -d --build
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo "$(COMPOSE) up -d --build"; $(COMPOSE) up -d --build; \
+	else \
+	  echo "APP_UID=$$(id -u) APP_GID=$$(id -g) $(COMPOSE) up -d --build"; \
+	  APP_UID=$$(id -u) APP_GID=$$(id -g) $(COMPOSE) up -d --build; \
+	fi
 
 docker-down:
 	$(NEED_ENGINE)

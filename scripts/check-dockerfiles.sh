@@ -2,12 +2,17 @@
 # What a Docker build and a container start would need, checked without Docker (CI has no
 # engine). For each Dockerfile:
 #  - every COPY source exists in the repository and is not excluded by .dockerignore;
+#  - the first layer (the COPYs before the first RUN) has the pom.xml of every module pom.xml
+#    lists: Maven reads them all, even to build one module;
 #  - every RUN in the build stage is "./build.sh package <module>" with a real module;
 #  - every file the runtime stage copies from the build exists after build.sh;
-#  - the runtime user is not root, the volume is STORAGE_DIR, EXPOSE is the server's default
-#    port (from its --help);
+#  - the server does not run as root: a non-root USER, or an ENTRYPOINT script from the
+#    repository that drops root with setpriv (deploy/container/entrypoint.sh; it is checked
+#    for syntax here, and run for real by scripts/test-containers.sh);
+#  - the volume is STORAGE_DIR, BIND_ADDRESS is 0.0.0.0 (a published port reaches the server),
+#    EXPOSE is the server's default port (from its --help);
 #  - rehearsal: the copied files are laid out as in the image (/app -> a temp dir), the
-#    ENTRYPOINT is run with the image's ENV, and the HEALTHCHECK command must fail before it
+#    ENTRYPOINT (less the privilege-dropping script) is run with the image's ENV, and the HEALTHCHECK command must fail before it
 #    starts and pass once it is up; then the server must stop cleanly on SIGTERM.
 #   scripts/check-dockerfiles.sh [Dockerfile ...]     (default: Dockerfile.rest Dockerfile.grpc)
 # Run after the jars are built (make build, or make test).
@@ -69,7 +74,9 @@ modules=$(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml)
 check() {
   dockerfile=$1
   local image="$work/$(basename "$dockerfile")" stage=0 build_stage= build_dir=/ keyword args
-  local entrypoint=() healthcheck=() env=() expose= user= volume= storage= sources=0 word
+  local entrypoint=() healthcheck=() env=() expose= user= volume= storage= bind= sources=0 word
+  local first_layer=() layer1=1 module
+  local -A script_of=()   # a file COPYed from the repository -> its path in the image
   local failures_before=$failures
   rm -rf "$image"
   mkdir -p "$image"
@@ -94,6 +101,10 @@ check() {
           if [ -z "$from" ]; then
             sources=$((sources + 1))
             src=${src%/}
+            [ $stage -eq 1 ] && [ $layer1 -eq 1 ] && first_layer+=("$src")
+            if [ $stage -gt 1 ]; then
+              if [[ $dest == */ ]]; then script_of[$dest${src##*/}]=$src; else script_of[$dest]=$src; fi
+            fi
             if [ ! -e "$src" ]; then
               fail "COPY $src: no such file or directory in the repository"
             elif ignored "$src"; then
@@ -113,6 +124,7 @@ check() {
           fi
         done ;;
       RUN)
+        [ $stage -eq 1 ] && layer1=0
         if [ $stage -eq 1 ]; then
           local run
           read -ra run <<<"$args"
@@ -129,7 +141,8 @@ check() {
         value=${value#\"}
         value=${value%\"}
         env+=("${args%%=*}=$value")
-        [ "${args%%=*}" = STORAGE_DIR ] && storage=$value ;;
+        [ "${args%%=*}" = STORAGE_DIR ] && storage=$value
+        [ "${args%%=*}" = BIND_ADDRESS ] && bind=$value ;;
       EXPOSE) expose=$args ;;
       USER) user=$args ;;
       VOLUME) volume=$args ;;
@@ -139,9 +152,29 @@ check() {
   done < <(instructions "$dockerfile")
 
   [ $sources -gt 0 ] || fail "no COPY from the repository"
-  case $user in ''|root|0|0:*|root:*) fail "USER '$user': the runtime stage should run as a non-root user" ;; esac
+  for module in $modules; do
+    printf '%s\n' "${first_layer[@]}" | grep -qx "$module/pom.xml" \
+      || fail "the first layer does not COPY $module/pom.xml: Maven needs the pom of every module in pom.xml ($(echo $modules)); add 'COPY $module/pom.xml $module/' before the first RUN"
+  done
   [ -n "$storage" ] && [ "$volume" = "$storage" ] || fail "VOLUME '$volume' is not STORAGE_DIR '$storage'"
+  [ "$bind" = 0.0.0.0 ] || fail "ENV BIND_ADDRESS is '$bind', not 0.0.0.0: the servers bind 127.0.0.1 by default, which a published port cannot reach"
   [ ${#entrypoint[@]} -gt 0 ] || { fail "no exec-form ENTRYPOINT"; return; }
+  # The server must not run as root: either USER says so, or the ENTRYPOINT is a script from
+  # the repository that drops root (setpriv) before it execs the rest of the ENTRYPOINT.
+  local wrapper=${script_of[${entrypoint[0]}]:-}
+  if [ -n "$wrapper" ]; then
+    if [ ! -x "$wrapper" ]; then
+      fail "ENTRYPOINT script $wrapper is not executable (COPY keeps the mode: chmod +x it, and git add it)"
+    elif ! sh -n "$wrapper"; then
+      fail "ENTRYPOINT script $wrapper has a syntax error"
+    elif ! grep -q 'exec setpriv --reuid' "$wrapper" || ! grep -q '^exec "\$@"' "$wrapper"; then
+      fail "ENTRYPOINT script $wrapper should drop root with 'exec setpriv --reuid ...' and otherwise 'exec \"\$@\"'"
+    fi
+    entrypoint=("${entrypoint[@]:1}")
+    [ ${#entrypoint[@]} -gt 0 ] || { fail "the ENTRYPOINT script is given no server command"; return; }
+  else
+    case $user in ''|root|0|0:*|root:*) fail "USER '$user': the runtime stage should run as a non-root user, or start through a script that drops root (deploy/container/entrypoint.sh)" ;; esac
+  fi
   [ ${#healthcheck[@]} -gt 0 ] || { fail "no exec-form HEALTHCHECK CMD"; return; }
   [[ " ${healthcheck[*]} " == *" --probe "* ]] || fail "the HEALTHCHECK does not use the server's --probe"
   [ $failures -eq "$failures_before" ] || return

@@ -170,19 +170,12 @@ public final class Benchmark {
         return results.stream().allMatch(r -> r.errors() == 0);
     }
 
-    /**
-     * A transport that failed at its probe fails the run; so does one that a server the
-     * benchmark started does not offer (the project's servers offer all four). A server not
-     * started here may leave some out.
-     */
     private boolean probesPassed(List<TransportProbe.Result> probes, boolean serversStarted) {
-        List<String> failed = probes.stream().filter(p -> p.outcome() == TransportProbe.Outcome.FAILED
-                        || (serversStarted && p.outcome() == TransportProbe.Outcome.NOT_OFFERED))
-                .map(p -> p.transport().label + " (" + p.detail() + ")").toList();
-        if (!failed.isEmpty()) {
-            progress.println("benchmark FAILED at the probes: " + String.join("; ", failed));
+        List<String> failures = TransportProbe.failures(probes, serversStarted);
+        if (!failures.isEmpty()) {
+            progress.println("benchmark FAILED at the probes: " + String.join("; ", failures));
         }
-        return failed.isEmpty();
+        return failures.isEmpty();
     }
 
     /** Every request must have been answered, and rightly; with --quick, every result file must exist too. */

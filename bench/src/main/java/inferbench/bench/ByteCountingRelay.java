@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * trailers), without the TCP/IP headers below them.
  *
  * <p>Each accepted connection gets a connection of its own to the target and two threads, one
- * per direction. A byte is counted once written on, so when the client has a reply, every byte
- * of the exchange has been counted. The relay adds a hop, so it is used for counting only,
+ * per direction. A byte is counted before it is passed on, so when the client has a reply,
+ * every byte of the exchange has been counted. The relay adds a hop, so it is used for counting only,
  * never while latency is measured.
  */
 final class ByteCountingRelay implements AutoCloseable {
@@ -113,9 +113,9 @@ final class ByteCountingRelay implements AutoCloseable {
             InputStream in = from.getInputStream();
             OutputStream out = to.getOutputStream();
             for (int n; (n = in.read(buffer)) >= 0; ) {
-                out.write(buffer, 0, n);
-                counter.addAndGet(n);
+                counter.addAndGet(n); // before passing them on: once the other side has them, they are counted
                 lastActivityNanos.set(System.nanoTime());
+                out.write(buffer, 0, n);
             }
             to.shutdownOutput();
         } catch (IOException e) {

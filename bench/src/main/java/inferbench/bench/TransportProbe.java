@@ -2,6 +2,7 @@ package inferbench.bench;
 
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -49,6 +50,32 @@ final class TransportProbe {
         Sender.Answer answer = TransportSender.judged(frame, reply, save);
         return answer.error().isEmpty() ? new Result(kind, Outcome.OFFERED, answer.wrong())
                 : new Result(kind, Outcome.FAILED, answer.error());
+    }
+
+    /**
+     * Why the probes fail the run, or nothing: a transport that failed at its probe; one that a
+     * server the benchmark started does not offer (the project's servers offer all four); a
+     * server that offers none of the transports asked for (a wrong address, most likely). A
+     * server not started here may leave some out.
+     */
+    static List<String> failures(List<Result> results, boolean serversStarted) {
+        List<String> failures = new ArrayList<>();
+        for (Result r : results) {
+            if (r.outcome() == Outcome.FAILED || (serversStarted && r.outcome() == Outcome.NOT_OFFERED)) {
+                failures.add(r.transport().label + " " + (r.outcome() == Outcome.FAILED ? "failed" : "not offered")
+                        + " (" + r.detail() + ")");
+            }
+        }
+        for (BenchTransport.Server server : BenchTransport.Server.values()) {
+            List<Result> ofServer = results.stream().filter(r -> r.transport().server == server).toList();
+            if (!ofServer.isEmpty() && ofServer.stream().allMatch(r -> r.outcome() == Outcome.NOT_OFFERED)) {
+                failures.add(server == BenchTransport.Server.REST
+                        ? "the REST server offers none of the transports asked for: is the URL its /predict"
+                        + " address, such as http://localhost:8001/predict?"
+                        : "the gRPC server offers none of the transports asked for: is HOST:PORT right?");
+            }
+        }
+        return failures;
     }
 
     static List<BenchTransport> offered(List<Result> results) {

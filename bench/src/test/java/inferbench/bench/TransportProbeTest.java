@@ -83,6 +83,32 @@ class TransportProbeTest {
         }
     }
 
+    @Test
+    void aServerThatOffersNothingAskedForFailsTheRunAsOurOwnServerLackingATransportDoes() {
+        TransportProbe.Result multipartMissing = result(BenchTransport.REST_MULTIPART,
+                TransportProbe.Outcome.NOT_OFFERED, "HTTP 405: Method Not Allowed");
+        TransportProbe.Result rawMissing = result(BenchTransport.REST_RAW,
+                TransportProbe.Outcome.NOT_OFFERED, "HTTP 405: Method Not Allowed");
+        TransportProbe.Result multipart = result(BenchTransport.REST_MULTIPART, TransportProbe.Outcome.OFFERED, "");
+        TransportProbe.Result unary = result(BenchTransport.GRPC_UNARY, TransportProbe.Outcome.OFFERED, "");
+        TransportProbe.Result streamMissing = result(BenchTransport.GRPC_STREAM,
+                TransportProbe.Outcome.NOT_OFFERED, "UNIMPLEMENTED: Method not found");
+
+        List<String> wrongAddress = TransportProbe.failures(List.of(multipartMissing, rawMissing, unary,
+                streamMissing), false);
+        assertEquals(1, wrongAddress.size(), wrongAddress.toString());
+        assertTrue(wrongAddress.get(0).contains("REST server offers none") && wrongAddress.get(0).contains("/predict"),
+                wrongAddress.get(0));
+        assertEquals(List.of(), TransportProbe.failures(List.of(multipart, rawMissing, unary, streamMissing), false));
+        assertEquals(List.of("gRPC stream not offered (UNIMPLEMENTED: Method not found)"),
+                TransportProbe.failures(List.of(multipart, unary, streamMissing), true));
+    }
+
+    private static TransportProbe.Result result(BenchTransport transport, TransportProbe.Outcome outcome,
+                                                String detail) {
+        return new TransportProbe.Result(transport, outcome, detail);
+    }
+
     private static Map<BenchTransport, TransportProbe.Result> probeAll(PartialServers partial) {
         Servers servers = Servers.running(BenchOptions.parse(new String[] {
                 "--rest", partial.restUrl(), "--grpc", partial.grpcTarget()}));

@@ -52,7 +52,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --requests N         measured requests per cell, first frame set (default 200; --quick: 6)
               --other-sets-concurrency LIST
                                    requests in flight for the frame sets after the first
-                                   (default: 1 and twice --workers)
+                                   (default: 1 and twice --workers; --quick: 1)
               --other-sets-requests N
                                    measured requests per cell for them (default 100; --quick: 6)
               --seconds S          measure every cell for S seconds instead of a number of requests
@@ -66,9 +66,9 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    on the best-warmed JVMs
               --wire-calls N       calls per transport and frame set through a byte-counting relay
                                    for the whole bytes on the wire, one at a time (default 100;
-                                   --quick: 3; 0: none)
+                                   --quick: 2; 0: none)
               --cold-calls N       calls per transport after a fresh server start, for the warm-up
-                                   curve (default 256; --quick: 4; 0: none); only with servers the
+                                   curve (default 128; --quick: 3; 0: none); only with servers the
                                    benchmark starts
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of %s (default: all)
@@ -116,10 +116,10 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 list(config.get("frames", null, FrameSets.DEFAULT + "," + FrameSets.BUSY), s -> s),
                 List.of(), // below: its default depends on --workers
                 config.getInt("other-sets-requests", null, quick ? 6 : 100, 1),
-                config.getInt("cold-calls", null, quick ? 4 : 256, 0),
-                config.getInt("wire-calls", null, quick ? 3 : 100, 0));
+                config.getInt("cold-calls", null, quick ? 3 : 128, 0),
+                config.getInt("wire-calls", null, quick ? 2 : 100, 0));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
-                "1," + 2 * options.workers()), BenchOptions::positive));
+                quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
         options.frames().forEach(FrameSets::check);
         if (options.frames().stream().distinct().count() < options.frames().size()) {

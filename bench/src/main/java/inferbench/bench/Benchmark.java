@@ -116,29 +116,10 @@ public final class Benchmark {
     private Results measure(Servers servers, List<BenchTransport> transports, Floor floor, List<Frames> frames,
                             Path work) throws Exception {
         List<CellResult> cells = new Cells(options, progress).measure(servers, transports, floor, frames);
-        List<WireBytes.Result> wire = new ArrayList<>();
-        if (options.wireCalls() > 0) {
-            for (Frames f : frames) {
-                for (BenchTransport t : transports) {
-                    WireBytes.Result r = WireBytes.measure(t, servers, f, options.wireCalls(), options.save());
-                    progress.printf(Locale.ROOT, "%-18s %s on the wire: %s B per call (body %s), framing: first"
-                                    + " call %s, last %s%n", t.label, f.label(), r.wire().text(), r.body().text(),
-                            r.firstFraming().text(), r.lastFraming().text());
-                    wire.add(r);
-                }
-            }
-        }
-        List<ColdStart.Result> cold = new ArrayList<>();
-        if (options.coldCalls() > 0 && servers.started()) {
-            for (BenchTransport t : transports) {
-                ColdStart.Result r = ColdStart.run(t, options, work, frames.get(0), options.coldCalls());
-                ColdStart.Block last = r.blocks().get(r.blocks().size() - 1);
-                progress.printf(Locale.ROOT, "%-18s cold start: ready %.2f s after launch, first call %.1f ms"
-                                + " (server %.1f), calls %s: overhead p50 %.2f ms%n", t.label,
-                        r.ready().toNanos() / 1e9, r.firstCall(), r.firstServerMs(), last.label(), last.overheadP50());
-                cold.add(r);
-            }
-        }
+        List<WireBytes.Result> wire = options.wireCalls() == 0 ? List.of()
+                : WireBytes.measureAll(transports, servers, frames, options, progress);
+        List<ColdStart.Result> cold = options.coldCalls() == 0 || !servers.started() ? List.of()
+                : ColdStart.runAll(transports, options, work, frames.get(0), progress);
         return new Results(cells, wire, cold);
     }
 
@@ -149,7 +130,7 @@ public final class Benchmark {
                 Report.markdown(setup, results).getBytes(StandardCharsets.UTF_8)));
         written.add(1, ResultFiles.write(out.resolve("results.csv"),
                 Report.csv(results.cells()).getBytes(StandardCharsets.UTF_8)));
-        System.out.println("\n" + Report.headline(setup, results));
+        System.out.println("\n" + Headline.markdown(setup, results));
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         return verdict(results, written);
     }

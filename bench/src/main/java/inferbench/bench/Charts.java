@@ -51,7 +51,7 @@ final class Charts {
         }
         if (!results.coldStarts().isEmpty()) {
             Path file = dir.resolve(COLD_START);
-            ColdStartChart.draw(results.coldStarts(), Report.warmCells(setup, results.cells()),
+            ColdStartChart.draw(results.coldStarts(), Headline.warmCells(setup, results.cells()),
                     subtitle(setup, setup.options().coldCalls() + " calls, one at a time")).save(file);
             written.add(file);
         }

@@ -2,6 +2,7 @@ package inferbench.bench;
 
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -38,6 +39,21 @@ final class ColdStart {
     }
 
     private ColdStart() {
+    }
+
+    /** Every transport in turn, each on a fresh server of its own. */
+    static List<Result> runAll(List<BenchTransport> transports, BenchOptions options, Path work, Frames frames,
+                               PrintStream progress) throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (BenchTransport t : transports) {
+            Result r = run(t, options, work, frames, options.coldCalls());
+            Block last = r.blocks().get(r.blocks().size() - 1);
+            progress.printf(Locale.ROOT, "%-18s cold start: ready %.2f s after launch, first call %.1f ms (server"
+                            + " %.1f), calls %s: overhead p50 %.2f ms%n", t.label, r.ready().toNanos() / 1e9,
+                    r.firstCall(), r.firstServerMs(), last.label(), last.overheadP50());
+            results.add(r);
+        }
+        return results;
     }
 
     static Result run(BenchTransport kind, BenchOptions options, Path work, Frames frames, int calls)

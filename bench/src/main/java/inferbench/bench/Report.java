@@ -5,7 +5,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -100,7 +99,7 @@ final class Report {
                 .append(" overhead = end-to-end minus server, per request, then the median\n")
                 .append("- Body bytes: the HTTP body or the Protobuf message; the whole bytes on the wire are")
                 .append(" below\n");
-        md.append("\n## Headline\n\n").append(headline(setup, results));
+        md.append("\n## Headline\n\n").append(Headline.markdown(setup, results));
         Map<Frames, Charts.Files> charts = Charts.files(setup, cells, Path.of("."));
         for (Frames frames : setup.frames()) {
             if (cells.stream().noneMatch(c -> c.set().equals(frames.set()) && c.size().equals(frames.size()))) {
@@ -129,7 +128,7 @@ final class Report {
                     .append(" and a new client; ").append(o.coldCalls()).append(" calls one at a time with the ")
                     .append(setup.frames().get(0).label()).append(" frames, counted from the moment health turned")
                     .append(" OK; p50 per block of calls. Warm: the measured 1-in-flight cell.\n\n")
-                    .append(ColdStart.markdown(results.coldStarts(), warmCells(setup, cells)))
+                    .append(ColdStart.markdown(results.coldStarts(), Headline.warmCells(setup, cells)))
                     .append("\n![overhead after a fresh start](").append(Charts.COLD_START).append(")\n");
         } else if (!setup.serversStarted()) {
             md.append("\n## Cold starts\n\nNot measured: they need servers the benchmark starts itself.\n");
@@ -145,60 +144,6 @@ final class Report {
                     .append(" (and what the targets assume) are unknown.\n");
         }
         return md.toString();
-    }
-
-    /**
-     * The verdict's figures: per frame set, each transport at 1 and at twice the workers in
-     * flight (or at the fewest and the most measured), against the floor, with the wire bytes
-     * and the cold start's first call beside them.
-     */
-    static String headline(RunSetup setup, Results results) {
-        StringBuilder md = new StringBuilder("| frames | transport | in flight | req/s | vs floor | overhead p50 ms"
-                + " | errors / wrong | wire B per call (sent / received) | first call after a fresh start, ms |\n"
-                + "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        List<CellResult> cells = results.cells();
-        for (Frames frames : setup.frames()) {
-            List<CellResult> ofFrames = cells.stream().filter(c -> c.set().equals(frames.set())
-                    && c.size().equals(frames.size())).toList();
-            for (int level : headlineLevels(ofFrames, setup.options().workers())) {
-                for (CellResult c : ordered(ofFrames)) {
-                    if (c.concurrency() != level) {
-                        continue;
-                    }
-                    String wire = results.wire().stream().filter(w -> w.transport().equals(c.transport())
-                                    && w.set().equals(c.set()) && w.size().equals(c.size())).findFirst()
-                            .map(w -> w.wire().text()).orElse("");
-                    String cold = level != 1 || frames != setup.frames().get(0) ? "" : results.coldStarts().stream()
-                            .filter(r -> r.transport().equals(c.transport())).findFirst()
-                            .map(r -> fixed(r.firstCall(), 0)).orElse("");
-                    md.append(String.join(" | ", "| " + frames.label(), c.isFloor() ? "floor (in-process)"
-                                    : c.transport(), Integer.toString(level), fixed(c.throughput(), 1),
-                            c.isFloor() ? "1.00" : fixed(c.ratioTo(floorOf(cells, c)), 2),
-                            c.isFloor() ? "" : fixed(c.overheadP50(), 2),
-                            c.isFloor() ? "" : c.errors() + " / " + c.wrong(), wire, cold)).append(" |\n");
-                }
-            }
-        }
-        return md.toString();
-    }
-
-    private static List<Integer> headlineLevels(List<CellResult> cells, int workers) {
-        List<Integer> measured = cells.stream().map(CellResult::concurrency).distinct().sorted().toList();
-        List<Integer> wanted = measured.stream().filter(c -> c == 1 || c == 2 * workers).toList();
-        if (!wanted.isEmpty() || measured.isEmpty()) {
-            return wanted;
-        }
-        return measured.size() == 1 ? measured : List.of(measured.get(0), measured.get(measured.size() - 1));
-    }
-
-    /** Per transport, its 1-in-flight cell (or its fewest in flight) with the cold starts' frames. */
-    static Map<String, CellResult> warmCells(RunSetup setup, List<CellResult> cells) {
-        Frames first = setup.frames().get(0);
-        Map<String, CellResult> warm = new LinkedHashMap<>();
-        cells.stream().filter(c -> !c.isFloor() && c.set().equals(first.set()) && c.size().equals(first.size()))
-                .sorted(Comparator.comparingInt(CellResult::concurrency))
-                .forEach(c -> warm.putIfAbsent(c.transport(), c));
-        return warm;
     }
 
     /** The markdown table for one frame set at one size, rows grouped by concurrency, floor first. */
@@ -248,7 +193,7 @@ final class Report {
     }
 
     /** Cells by concurrency, the floor first, then transports in the order they ran. */
-    private static List<CellResult> ordered(List<CellResult> cells) {
+    static List<CellResult> ordered(List<CellResult> cells) {
         List<String> transports = cells.stream().map(CellResult::transport).distinct().toList();
         List<CellResult> rows = new ArrayList<>(cells);
         rows.sort(Comparator.comparingInt(CellResult::concurrency)

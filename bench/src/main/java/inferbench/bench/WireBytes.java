@@ -2,8 +2,10 @@ package inferbench.bench;
 
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
+import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,6 +44,22 @@ final class WireBytes {
     }
 
     private WireBytes() {
+    }
+
+    /** Every frame set with every transport, in turn. */
+    static List<Result> measureAll(List<BenchTransport> transports, Servers servers, List<Frames> frames,
+                                   BenchOptions options, PrintStream progress) throws Exception {
+        List<Result> results = new ArrayList<>();
+        for (Frames f : frames) {
+            for (BenchTransport t : transports) {
+                Result r = measure(t, servers, f, options.wireCalls(), options.save());
+                progress.printf("%-18s %s on the wire: %s B per call (body %s), framing: first call %s, last %s%n",
+                        t.label, f.label(), r.wire().text(), r.body().text(), r.firstFraming().text(),
+                        r.lastFraming().text());
+                results.add(r);
+            }
+        }
+        return results;
     }
 
     static Result measure(BenchTransport kind, Servers servers, Frames frames, int calls, boolean save)

@@ -21,7 +21,7 @@ class BenchOptionsTest {
         assertEquals("100 requests", options.perCell(1));
         assertEquals(4000, options.firstWarmup());
         assertEquals(100, options.wireCalls());
-        assertEquals(256, options.coldCalls());
+        assertEquals(128, options.coldCalls());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
     }

@@ -34,7 +34,7 @@ class OtherServersTest {
     void measuresTheTransportsOfferedReportsTheOthersAsNotOfferedAndChecksNoTargets(@TempDir Path out)
             throws Exception {
         try (PartialServers partial = new PartialServers(floor::answer)) {
-            boolean passed = run(partial, out);
+            boolean passed = run(partial, out, "--wire-calls", "2");
 
             String md = Files.readString(out.resolve("results.md"));
             assertTrue(passed, md);
@@ -43,6 +43,7 @@ class OtherServersTest {
             assertTrue(md.contains("not started by the benchmark: its settings are unknown"), md);
             assertTrue(md.contains("Not checked: the benchmark did not start these servers"), md);
             assertFalse(md.contains("| target | measured | met |"), md);
+            assertTrue(md.contains("## Bytes on the wire") && md.contains("| default 320x240 | gRPC unary |"), md);
             List<String[]> rows = csvRows(out);
             assertEquals(List.of(CellResult.FLOOR, "REST multipart", "gRPC unary"),
                     rows.stream().map(r -> r[2]).distinct().toList());
@@ -54,7 +55,7 @@ class OtherServersTest {
     void wrongAnswersAreCountedApartAndLeftOutOfTheThroughputAndTheRunFails(@TempDir Path out) throws Exception {
         Function<byte[], Expected> alwaysNoFace = jpeg -> new Expected("NO_DETECTION", List.of());
         try (PartialServers wrong = new PartialServers(alwaysNoFace)) {
-            boolean passed = run(wrong, out);
+            boolean passed = run(wrong, out, "--wire-calls", "0");
 
             assertFalse(passed, "a run with wrong answers must fail");
             for (String[] row : csvRows(out)) {
@@ -74,11 +75,12 @@ class OtherServersTest {
         }
     }
 
-    private static boolean run(PartialServers servers, Path out) throws Exception {
-        BenchOptions options = BenchOptions.parse(new String[] {"--rest", servers.restUrl(), "--grpc",
-                servers.grpcTarget(), "--frames", "default", "--size", "320x240", "--concurrency", "1",
-                "--requests", "4", "--warmup", "0", "--first-warmup", "0", "--wire-calls", "2",
-                "--workers", "1", "--out", out.toString()});
+    private static boolean run(PartialServers servers, Path out, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--rest", servers.restUrl(), "--grpc", servers.grpcTarget(),
+                "--frames", "default", "--size", "320x240", "--concurrency", "1", "--requests", "4", "--warmup", "0",
+                "--first-warmup", "0", "--workers", "1", "--out", out.toString()));
+        args.addAll(List.of(more));
+        BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
         PrintStream stdout = System.out;
         PrintStream stderr = System.err;
         ByteArrayOutputStream progress = new ByteArrayOutputStream();

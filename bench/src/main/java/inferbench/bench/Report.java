@@ -142,6 +142,9 @@ final class Report {
         } else if (!setup.serversStarted()) {
             md.append("\n## Targets\n\nNot checked: the benchmark did not start these servers, so their settings")
                     .append(" (and what the targets assume) are unknown.\n");
+        } else {
+            md.append("\n## Targets\n\nNot checked: they were set for the default frames at 1280x720 without")
+                    .append(" saving, which this run did not measure.\n");
         }
         return md.toString();
     }

@@ -68,8 +68,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    for the whole bytes on the wire, one at a time (default 100;
                                    --quick: 2; 0: none)
               --cold-calls N       calls per transport after a fresh server start, for the warm-up
-                                   curve (default 128; --quick: 3; 0: none); only with servers the
-                                   benchmark starts
+                                   curve (default 128; --quick: 3, for one transport of each
+                                   server; 0: none); only with servers the benchmark starts
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of %s (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)

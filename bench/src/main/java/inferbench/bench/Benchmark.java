@@ -118,9 +118,13 @@ public final class Benchmark {
         List<CellResult> cells = new Cells(options, progress).measure(servers, transports, floor, frames);
         List<WireBytes.Result> wire = options.wireCalls() == 0 ? List.of()
                 : WireBytes.measureAll(transports, servers, frames, options, progress);
-        List<ColdStart.Result> cold = options.coldCalls() == 0 || !servers.started() ? List.of()
-                : ColdStart.runAll(transports, options, work, frames.get(0), progress);
-        return new Results(cells, wire, cold);
+        // A cold start launches a server JVM: --quick checks one transport of each server.
+        List<BenchTransport> cold = !options.quick() ? transports : transports.stream()
+                .filter(t -> transports.stream().filter(o -> o.server == t.server).findFirst().orElseThrow() == t)
+                .toList();
+        List<ColdStart.Result> coldStarts = options.coldCalls() == 0 || !servers.started() ? List.of()
+                : ColdStart.runAll(cold, options, work, frames.get(0), progress);
+        return new Results(cells, wire, coldStarts);
     }
 
     private boolean write(RunSetup setup, Results results) throws IOException {

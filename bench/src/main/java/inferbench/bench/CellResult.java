@@ -40,7 +40,7 @@ public record CellResult(String transport, String set, FrameSize size, int concu
         List<Sample> samples = run.samples();
         List<Sample> correct = samples.stream().filter(Sample::correct).toList();
         return new CellResult(transport, set, size, concurrency, threads, samples.size(),
-                (int) samples.stream().filter(Sample::failed).count(),
+                (int) samples.stream().filter(Sample::isFailed).count(),
                 (int) samples.stream().filter(Sample::isWrong).count(),
                 run.elapsedNanos() / 1e9,
                 Stats.throughput(correct.size(), run.elapsedNanos()),
@@ -49,7 +49,7 @@ public record CellResult(String transport, String set, FrameSize size, int concu
                 Stats.median(values(correct, Sample::overheadMs)),
                 mean(values(correct, Sample::requestBytes)),
                 mean(values(correct, Sample::replyBytes)),
-                samples.stream().filter(Sample::failed).map(Sample::error).findFirst().orElse(""),
+                samples.stream().filter(Sample::isFailed).map(Sample::error).findFirst().orElse(""),
                 samples.stream().filter(Sample::isWrong).map(Sample::wrong).findFirst().orElse(""));
     }
 

@@ -84,7 +84,7 @@ final class FrameSets {
         return pictures;
     }
 
-    static List<Path> imageFiles(Path path) {
+    private static List<Path> imageFiles(Path path) {
         if (Files.isRegularFile(path)) {
             return List.of(path);
         }

@@ -16,12 +16,12 @@ public record Sample(double endToEndMs, double serverMs, long requestBytes, long
         return new Sample(endToEndMs, Double.NaN, 0, 0, error, "");
     }
 
-    public boolean failed() {
+    public boolean isFailed() {
         return !error.isEmpty();
     }
 
     public boolean isWrong() {
-        return !failed() && !wrong.isEmpty();
+        return !isFailed() && !wrong.isEmpty();
     }
 
     /** Answered, and rightly: the only requests throughput and latency count. */

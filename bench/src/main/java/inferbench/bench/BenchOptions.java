@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * What one benchmark run measures, read from the command line (and nothing else: a benchmark
@@ -22,11 +23,17 @@ import java.util.function.Function;
  * @param serverArgs extra flags for both servers (and read by the floor)
  * @param javaOptions JVM options for the server processes
  * @param soak       requests per server for the leak check, 0 for the normal run
+ * @param frames     the frame sets, each "default", "busy" or an image file or folder
+ * @param otherSetsConcurrency in-flight levels for the frame sets after the first
+ * @param otherSetsRequests    measured requests per cell for the frame sets after the first
+ * @param coldCalls  calls per transport after a fresh server start, 0 for no cold starts
+ * @param wireCalls  calls per transport and frame set through the byte-counting relay, 0 for none
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
                            int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
                            int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
-                           Path grpcJar, Path out, boolean quick, boolean save, int soak) {
+                           Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
+                           List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -34,13 +41,21 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     public static final String USAGE = """
             usage: java -jar bench/target/bench.jar [options]
               (or: make bench ARGS="[options]")
-            Starts both servers, measures every transport against the in-process floor, and writes
-            results.md, results.csv and PNG charts.
-              --concurrency LIST   requests in flight per cell (default 1,2,4,8)
-              --requests N         measured requests per cell (default 200, as for the original's
-                                   figures; the whole run takes about 2 minutes on 2 cores;
-                                   --quick: 6)
-              --seconds S          measure each cell for S seconds instead of a number of requests
+            Starts both servers, measures every transport against the in-process floor with two frame
+            sets, counts the bytes on the wire, measures cold starts, and writes results.md,
+            results.csv and PNG charts (docs/benchmark.md explains the method and every column).
+              --frames LIST        frame sets, in order: default (the sample photo's face frame and a
+                                   no-face frame), busy (a crowd made from the sample photo), or an
+                                   image file or folder (at most %d images, fitted to the frame as
+                                   the desktop client does) (default: default,busy)
+              --concurrency LIST   requests in flight per cell, first frame set (default 1,2,4,8)
+              --requests N         measured requests per cell, first frame set (default 200; --quick: 6)
+              --other-sets-concurrency LIST
+                                   requests in flight for the frame sets after the first
+                                   (default: 1 and twice --workers; --quick: 1)
+              --other-sets-requests N
+                                   measured requests per cell for them (default 100; --quick: 6)
+              --seconds S          measure every cell for S seconds instead of a number of requests
                                    (every request started in that time counts)
               --warmup N           uncounted requests before each cell (default 20; --quick: 2)
               --first-warmup N     uncounted requests for each transport, --workers in flight,
@@ -49,8 +64,14 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    the same size that is quick to detect; cells then run from
                                    the most in flight to the fewest, so 1 in flight is measured
                                    on the best-warmed JVMs
+              --wire-calls N       calls per transport and frame set through a byte-counting relay
+                                   for the whole bytes on the wire, one at a time (default 100;
+                                   --quick: 2; 0: none)
+              --cold-calls N       calls per transport after a fresh server start, for the warm-up
+                                   curve (default 128; --quick: 3, for one transport of each
+                                   server; 0: none); only with servers the benchmark starts
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
-              --transports LIST    some of rest-multipart, rest-raw, grpc-unary, grpc-stream (default: all)
+              --transports LIST    some of %s (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
               --server-args "..."  more flags for both servers and the floor, e.g. "--decode grey"
               --java-opts "..."    JVM options for the server processes, e.g. "-Xmx256m"
@@ -63,10 +84,12 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --out DIR            where results go (default bench/target/results, --quick:
                                    bench/target/quick; --out bench/results replaces the
                                    committed results)
-              --quick              a few requests per cell; exits 1 unless every request succeeded
-                                   and the table, CSV and charts were written (CI)
+              --quick              a few requests per cell; exits 1 unless every request was
+                                   answered rightly and every result file was written (CI)
               --soak N             leak check instead: N requests per server, RSS after 1,000 and after N
-            """;
+            Exits 1 when a request failed or was answered wrongly, or a server the benchmark started
+            does not offer a transport.
+            """.formatted(FrameSets.MAX_IMAGES, BenchTransport.keys());
 
     public static BenchOptions parse(String[] args) {
         Config config = new Config(joinFlagLists(args), Map.of());
@@ -89,8 +112,26 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 Path.of(config.get("out", null, quick ? "bench/target/quick" : "bench/target/results")),
                 quick,
                 config.getBoolean("save", null, false),
-                config.getInt("soak", null, 0, 0));
+                config.getInt("soak", null, 0, 0),
+                list(config.get("frames", null, FrameSets.DEFAULT + "," + FrameSets.BUSY), s -> s),
+                List.of(), // below: its default depends on --workers
+                config.getInt("other-sets-requests", null, quick ? 6 : 100, 1),
+                config.getInt("cold-calls", null, quick ? 3 : 128, 0),
+                config.getInt("wire-calls", null, quick ? 2 : 100, 0));
+        options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
+                quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
+        options.frames().forEach(FrameSets::check);
+        if (options.frames().stream().distinct().count() < options.frames().size()) {
+            throw new IllegalArgumentException("--frames: each frame set once, please");
+        }
+        if (options.frames().isEmpty() || options.otherSetsConcurrency().isEmpty()) {
+            throw new IllegalArgumentException("--frames and --other-sets-concurrency need at least one value");
+        }
+        if (options.wireCalls() == 1) {
+            throw new IllegalArgumentException("--wire-calls: use 0 (none) or at least 2 (the first call carries"
+                    + " the connection's setup, so it is shown apart from the others)");
+        }
         if (options.concurrency().isEmpty() || options.sizes().isEmpty()) {
             throw new IllegalArgumentException("--concurrency and --size need at least one value");
         }
@@ -112,18 +153,35 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
         return options;
     }
 
+    private BenchOptions withOtherSetsConcurrency(List<Integer> levels) {
+        return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
+                sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
+                otherSetsRequests, coldCalls, wireCalls);
+    }
+
+    /** In-flight levels for the frame set at this position in --frames. */
+    public List<Integer> concurrencyOfSet(int index) {
+        return index == 0 ? concurrency : otherSetsConcurrency;
+    }
+
+    /** Measured requests per cell for the frame set at this position in --frames. */
+    public int requestsOfSet(int index) {
+        return index == 0 ? requests : otherSetsRequests;
+    }
+
+    /** How much each cell of the frame set at this position measures: "200 requests" or "10 s". */
+    public String perCell(int index) {
+        return seconds > 0 ? seconds + " s" : requestsOfSet(index) + " requests";
+    }
+
     /** True when the benchmark starts its own servers (neither --rest nor --grpc given). */
     public boolean startsServers() {
         return restUrl == null && grpcTarget == null;
     }
 
-    /** How much each cell measures, as the report and the charts say it: "200 requests" or "10 s". */
-    public String perCell() {
-        return seconds > 0 ? seconds + " s" : requests + " requests";
-    }
-
     public int maxConcurrency() {
-        return concurrency.stream().mapToInt(Integer::intValue).max().orElseThrow();
+        return Stream.concat(concurrency.stream(), frames.size() > 1 ? otherSetsConcurrency.stream() : Stream.empty())
+                .mapToInt(Integer::intValue).max().orElseThrow();
     }
 
     /**

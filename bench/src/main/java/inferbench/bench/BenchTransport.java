@@ -7,6 +7,7 @@ import inferbench.client.transport.Transport;
 import java.net.URI;
 import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The four ways the benchmark sends a frame, each opened from the client's own protocol code
@@ -44,6 +45,11 @@ enum BenchTransport {
         };
     }
 
+    /** Every transport's key, comma-separated, as the options take them. */
+    static String keys() {
+        return Arrays.stream(values()).map(t -> t.key).collect(Collectors.joining(", "));
+    }
+
     /** The transports named (by key), or all of them for an empty list. */
     static List<BenchTransport> select(List<String> keys) {
         if (keys.isEmpty()) {
@@ -51,6 +57,6 @@ enum BenchTransport {
         }
         return keys.stream().map(key -> Arrays.stream(values()).filter(t -> t.key.equals(key)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("--transports: unknown transport '" + key
-                        + "' (use rest-multipart, rest-raw, grpc-unary, grpc-stream)"))).toList();
+                        + "' (use " + keys() + ")"))).toList();
     }
 }

@@ -5,14 +5,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -21,21 +19,16 @@ import java.util.stream.Stream;
  * floor, and writes the table, CSV and charts. See {@link BenchOptions#USAGE} for the options.
  *
  * <p>Order of work: servers start first, on an idle machine, so their startup time is fair;
- * then the frames are encoded and the floor measured; then every transport's warm-up; then
- * each transport, cell by cell.
+ * then the frames are encoded, their answers and in-process times taken, and each transport
+ * probed once; then the measured cells ({@link Cells}); then the bytes on the wire, through a
+ * relay; then the cold starts, each on a server of its own.
  */
 public final class Benchmark {
-    /**
-     * Warm-up before the floor's first cell. The floor runs no network code, only the pipeline
-     * (native OpenCV and a little Java), which is warm after a few hundred frames.
-     */
-    static final int FLOOR_WARMUP = 200;
-
     private final BenchOptions options;
     private final String command;
     private final PrintStream progress = System.err;
 
-    private Benchmark(BenchOptions options, String command) {
+    Benchmark(BenchOptions options, String command) {
         this.options = options;
         this.command = command;
     }
@@ -62,7 +55,7 @@ public final class Benchmark {
         }
     }
 
-    /** Runs everything; false when a request failed or (with --quick) a result file is missing. */
+    /** Runs everything; false when a request failed or was answered wrongly, or a result file is missing. */
     boolean run() throws Exception {
         Instant started = Instant.now();
         // Ctrl-C must not leave server JVMs behind, even while they are still starting.
@@ -74,59 +67,76 @@ public final class Benchmark {
             servers.startup().forEach((name, time) -> progress.printf(Locale.ROOT,
                     "%s server healthy %.2f s after launch%n", name, time.toNanos() / 1e9));
             Floor floor = Floor.of(options.serverArgs(), options.workers(), work.resolve("floor-storage"), options.save());
-            List<Frames> frames = options.sizes().stream().map(size -> Frames.of(size, floor::status)).toList();
+            List<Frames> frames = frames(floor);
+            List<TransportProbe.Result> probes = BenchTransport.select(options.transports()).stream()
+                    .filter(t -> servers.reaches(t.server))
+                    .map(t -> TransportProbe.probe(t, servers, frames.get(0), options.save())).toList();
+            probes.forEach(p -> progress.printf("%-18s %s%n", p.transport().label, switch (p.outcome()) {
+                case OFFERED -> "offered" + (p.detail().isEmpty() ? "" : "; the probe's answer was wrong: " + p.detail());
+                case NOT_OFFERED -> "not offered: " + p.detail();
+                case FAILED -> "FAILED at the probe: " + p.detail();
+            }));
             RunSetup setup = new RunSetup(command, started, Machine.current(), options, servers.descriptions(),
-                    servers.startup(), frames);
-            List<BenchTransport> transports = BenchTransport.select(options.transports()).stream()
-                    .filter(t -> servers.reaches(t.server)).toList();
-            return options.soak() > 0 ? soak(setup, servers, transports, frames.get(0))
-                    : matrix(setup, servers, transports, floor, frames);
+                    servers.startup(), servers.started(), frames, probes);
+            List<BenchTransport> transports = TransportProbe.offered(probes);
+            boolean probesPassed = probesPassed(probes, servers.started());
+            if (options.soak() > 0) {
+                return soak(setup, servers, transports, frames.get(0)) && probesPassed;
+            }
+            Results results = measure(servers, transports, floor, frames, work);
+            return write(setup, results) && probesPassed;
         } finally {
             Runtime.getRuntime().removeShutdownHook(stopServers);
             deleteTree(work);
         }
     }
 
-    private boolean matrix(RunSetup setup, Servers servers, List<BenchTransport> transports, Floor floor,
-                           List<Frames> frames) throws Exception {
-        List<CellResult> cells = new ArrayList<>();
-        // Most in flight first: the 1-in-flight cell, where a transport's own CPU time shows most,
-        // then runs last, after every other cell's requests have warmed the JIT on both ends.
-        List<Integer> levels = options.concurrency().stream().sorted(Comparator.reverseOrder()).toList();
-        warmUp(CellResult.FLOOR, floor.senders(frames.get(0)), Math.min(options.firstWarmup(), FLOOR_WARMUP));
-        for (Frames f : frames) {
-            for (int c : levels) {
-                cells.add(measure(CellResult.FLOOR, f, c, floor.threads(c), floor.senders(f)));
+    /**
+     * Every frame set at every size, with the answer the pipeline gives each frame; then, after
+     * the floor's warm-up, each frame's in-process time.
+     */
+    private List<Frames> frames(Floor floor) throws InterruptedException {
+        List<Frames> untimed = new ArrayList<>();
+        for (String set : options.frames()) {
+            for (FrameSize size : options.sizes()) {
+                untimed.add(Frames.of(set, size, floor::answer));
             }
         }
-        // Every transport's warm-up first, then every cell. The JIT goes on compiling for a while
-        // after a warm-up: it then does so during the next transport's warm-up instead of during
-        // this transport's first cells, where it took CPU from the server being measured.
-        Frames warmUpFrames = frames.get(0).warmUp(floor::status);
-        for (BenchTransport t : transports) {
-            warmUp(t.label, TransportSender.factory(t, servers, warmUpFrames, options.save()), options.firstWarmup());
+        new Cells(options, progress).warmUp(CellResult.FLOOR, floor.senders(untimed.get(0)),
+                Math.min(options.firstWarmup(), Cells.FLOOR_WARMUP));
+        List<Frames> timed = untimed.stream().map(f -> f.timed(floor::inProcessMs)).toList();
+        for (Frames f : timed) {
+            progress.println("frames " + f.label() + ": " + f.frames().stream().map(frame -> String.format(Locale.ROOT,
+                    "%s %,d B %s %.1f ms", frame.name(), frame.jpeg().length, frame.expected().describe(),
+                    frame.inProcessMs())).collect(Collectors.joining(", ")));
         }
-        for (Frames f : frames) {
-            for (BenchTransport t : transports) {
-                for (int c : levels) {
-                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save())));
-                }
-            }
-        }
+        return timed;
+    }
+
+    private Results measure(Servers servers, List<BenchTransport> transports, Floor floor, List<Frames> frames,
+                            Path work) throws Exception {
+        List<CellResult> cells = new Cells(options, progress).measure(servers, transports, floor, frames);
+        List<WireBytes.Result> wire = options.wireCalls() == 0 ? List.of()
+                : WireBytes.measureAll(transports, servers, frames, options, progress);
+        // A cold start launches a server JVM: --quick checks one transport of each server.
+        List<BenchTransport> cold = !options.quick() ? transports : transports.stream()
+                .filter(t -> transports.stream().filter(o -> o.server == t.server).findFirst().orElseThrow() == t)
+                .toList();
+        List<ColdStart.Result> coldStarts = options.coldCalls() == 0 || !servers.started() ? List.of()
+                : ColdStart.runAll(cold, options, work, frames.get(0), progress);
+        return new Results(cells, wire, coldStarts);
+    }
+
+    private boolean write(RunSetup setup, Results results) throws IOException {
         Path out = options.out();
-        Map<FrameSize, Charts.Files> charts = Charts.write(cells, out, setup.machine().cores() + " cores, "
-                + setup.machine().cpu() + "; " + options.perCell() + " per cell, " + options.workers()
-                + " server workers");
-        Path md = ResultFiles.write(out.resolve("results.md"),
-                Report.markdown(setup, cells, charts).getBytes(StandardCharsets.UTF_8));
-        Path csv = ResultFiles.write(out.resolve("results.csv"), Report.csv(cells).getBytes(StandardCharsets.UTF_8));
-        for (FrameSize size : Report.sizes(cells)) {
-            System.out.println("\n" + size + " frames\n\n" + Report.table(cells, size));
-        }
-        List<Path> written = Stream.concat(Stream.of(md, csv),
-                charts.values().stream().flatMap(f -> Stream.of(f.latency(), f.throughput()))).toList();
+        List<Path> written = new ArrayList<>(Charts.write(setup, results, out));
+        written.add(0, ResultFiles.write(out.resolve("results.md"),
+                Report.markdown(setup, results).getBytes(StandardCharsets.UTF_8)));
+        written.add(1, ResultFiles.write(out.resolve("results.csv"),
+                Report.csv(results.cells()).getBytes(StandardCharsets.UTF_8)));
+        System.out.println("\n" + Headline.markdown(setup, results));
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
-        return verdict(cells, written);
+        return verdict(results, written);
     }
 
     private boolean soak(RunSetup setup, Servers servers, List<BenchTransport> transports, Frames frames)
@@ -145,44 +155,32 @@ public final class Benchmark {
         return results.stream().allMatch(r -> r.errors() == 0);
     }
 
-    /**
-     * Uncounted requests before the first cell, workers in flight: the JIT sees every server
-     * thread's path, and it goes twice as fast.
-     */
-    private void warmUp(String label, Sender.Factory senders, int requests) throws InterruptedException {
-        if (requests > 0) {
-            long start = System.nanoTime();
-            LoadRunner.run(senders, options.workers(), 0, requests);
-            progress.printf(Locale.ROOT, "%-18s warmed up: %d requests in %.0f s%n", label, requests,
-                    (System.nanoTime() - start) / 1e9);
+    private boolean probesPassed(List<TransportProbe.Result> probes, boolean serversStarted) {
+        List<String> failures = TransportProbe.failures(probes, serversStarted);
+        if (!failures.isEmpty()) {
+            progress.println("benchmark FAILED at the probes: " + String.join("; ", failures));
         }
+        return failures.isEmpty();
     }
 
-    private CellResult measure(String transport, Frames frames, int concurrency, int threads,
-                               Sender.Factory senders) throws InterruptedException {
-        LoadRunner.Run run = options.seconds() > 0
-                ? LoadRunner.runFor(senders, threads, options.warmup(), Duration.ofSeconds(options.seconds()))
-                : LoadRunner.run(senders, threads, options.warmup(), options.requests());
-        CellResult cell = CellResult.of(transport, frames.size(), concurrency, threads, run);
-        progress.printf(Locale.ROOT, "%-18s %s %2d in flight: %6.1f req/s, p50 %6.1f ms, overhead p50 %5.2f ms,"
-                        + " %d errors%s%n", transport, frames.size(), concurrency, cell.throughput(),
-                cell.endToEnd().p50(), cell.overheadP50(), cell.errors(),
-                cell.firstError().isEmpty() ? "" : " (first: " + cell.firstError() + ")");
-        return cell;
-    }
-
-    /** Every request must have succeeded; with --quick, every result file must exist too. */
-    private boolean verdict(List<CellResult> cells, List<Path> written) throws IOException {
+    /** Every request must have been answered, and rightly; with --quick, every result file must exist too. */
+    private boolean verdict(Results results, List<Path> written) throws IOException {
+        List<CellResult> cells = results.cells();
         int errors = cells.stream().mapToInt(CellResult::errors).sum();
+        int wrong = cells.stream().mapToInt(CellResult::wrong).sum();
         int requests = cells.stream().mapToInt(CellResult::requests).sum();
+        int others = results.wire().stream().mapToInt(WireBytes.Result::errors).sum()
+                + results.coldStarts().stream().mapToInt(ColdStart.Result::errors).sum();
         List<Path> missing = options.quick() ? ResultFiles.missing(written) : List.of();
-        if (errors > 0 || !missing.isEmpty()) {
-            progress.println("benchmark FAILED: " + errors + " of " + requests + " requests failed"
+        if (errors > 0 || wrong > 0 || others > 0 || !missing.isEmpty()) {
+            progress.println("benchmark FAILED: of " + requests + " measured requests " + errors + " failed and "
+                    + wrong + " were answered wrongly" + (others == 0 ? "" : "; " + others
+                    + " calls of the wire-byte and cold-start passes were not answered right")
                     + (missing.isEmpty() ? "" : "; missing or empty: " + missing));
             return false;
         }
         progress.println((options.quick() ? "quick check passed: " : "done: ") + requests
-                + " requests, none failed; table, CSV and charts written to " + options.out());
+                + " measured requests, every one answered rightly; results written to " + options.out());
         return true;
     }
 

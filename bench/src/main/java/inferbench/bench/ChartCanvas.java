@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -42,10 +43,26 @@ final class ChartCanvas {
     final Graphics2D g = image.createGraphics();
     /** Where the data goes; axes and labels are drawn around it. */
     final Rectangle plot = new Rectangle(80, 84, WIDTH - 80 - LEGEND_WIDTH - 30, HEIGHT - 84 - 70);
+    /** The value axis: from 0 to {@code top}, or (logarithmic) from {@code bottom} to {@code top}. */
+    private final double bottom;
     private final double top;
+    private final boolean logarithmic;
 
     /** @param dataMax the largest value to show; the axis goes to the next round number above it */
     ChartCanvas(String title, String subtitle, String unit, double dataMax) {
+        this(title, subtitle, false, 0, linearTop(dataMax));
+        double step = linearStep(dataMax);
+        List<Double> lines = new ArrayList<>();
+        for (double value = 0; value <= top + step / 2; value += step) {
+            lines.add(value);
+        }
+        axis(unit, lines, step < 1 ? "%.1f" : "%.0f");
+    }
+
+    private ChartCanvas(String title, String subtitle, boolean logarithmic, double bottom, double top) {
+        this.logarithmic = logarithmic;
+        this.bottom = bottom;
+        this.top = top;
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
@@ -56,16 +73,36 @@ final class ChartCanvas {
         g.setFont(font(Font.PLAIN, 14));
         g.setColor(Color.GRAY);
         g.drawString(subtitle, plot.x, 60);
+    }
 
-        double step = niceStep(dataMax > 0 ? dataMax / 5 : 1);
-        top = Math.ceil(dataMax * 1.08 / step) * step; // 8% headroom for the labels above the highest value
+    /**
+     * A chart whose value axis is logarithmic, with gridlines at 1, 2 and 5 times the powers of
+     * ten: for values that span orders of magnitude, such as a first call against a warm one.
+     */
+    static ChartCanvas logarithmic(String title, String subtitle, String unit, double dataMin, double dataMax) {
+        double bottom = Math.pow(10, Math.floor(Math.log10(dataMin)));
+        double top = Math.pow(10, Math.ceil(Math.log10(dataMax * 1.08)));
+        ChartCanvas canvas = new ChartCanvas(title, subtitle, true, bottom, top);
+        List<Double> lines = new ArrayList<>();
+        for (double decade = bottom; decade <= top * 1.001; decade *= 10) {
+            for (int multiple : new int[] {1, 2, 5}) {
+                if (decade * multiple <= top * 1.001) {
+                    lines.add(decade * multiple);
+                }
+            }
+        }
+        canvas.axis(unit, lines, bottom < 1 ? "%.2g" : "%.0f");
+        return canvas;
+    }
+
+    private void axis(String unit, List<Double> lines, String format) {
         g.setFont(font(Font.PLAIN, 13));
         FontMetrics metrics = g.getFontMetrics();
-        for (double value = 0; value <= top + step / 2; value += step) {
+        for (double value : lines) {
             int y = y(value);
             g.setColor(GRID);
             g.drawLine(plot.x, y, plot.x + plot.width, y);
-            String label = step < 1 ? String.format(Locale.ROOT, "%.1f", value) : String.format(Locale.ROOT, "%.0f", value);
+            String label = String.format(Locale.ROOT, format, value);
             g.setColor(TEXT);
             g.drawString(label, plot.x - 10 - metrics.stringWidth(label), y + metrics.getAscent() / 2 - 1);
         }
@@ -75,7 +112,10 @@ final class ChartCanvas {
 
     /** The pixel row of a value on the axis. */
     int y(double value) {
-        return plot.y + plot.height - (int) Math.round(value / top * plot.height);
+        double fraction = logarithmic
+                ? Math.log(Math.max(value, bottom) / bottom) / Math.log(top / bottom)
+                : value / top;
+        return plot.y + plot.height - (int) Math.round(fraction * plot.height);
     }
 
     /** A label centred under the plot at x, and the axis title below all of them. */
@@ -143,6 +183,16 @@ final class ChartCanvas {
 
     static Font font(int style, int size) {
         return new Font(Font.SANS_SERIF, style, size);
+    }
+
+    private static double linearStep(double dataMax) {
+        return niceStep(dataMax > 0 ? dataMax / 5 : 1);
+    }
+
+    /** 8% headroom for the labels above the highest value, then the next gridline. */
+    private static double linearTop(double dataMax) {
+        double step = linearStep(dataMax);
+        return Math.ceil(dataMax * 1.08 / step) * step;
     }
 
     /** 1, 2 or 5 times a power of ten: gridlines at values a reader can add up. */

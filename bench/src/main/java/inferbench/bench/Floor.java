@@ -19,6 +19,8 @@ import java.util.List;
  * with that many workers could do with nothing in its way.
  */
 final class Floor {
+    static final int TIMING_RUNS = 5;
+
     private final DetectionPipeline pipeline;
     private final int workers;
     private final boolean save;
@@ -44,19 +46,32 @@ final class Floor {
         return Math.min(concurrency, workers);
     }
 
-    /** The status the pipeline gives this frame: what every server must answer for it. */
-    String status(byte[] jpeg) {
+    /** The answer the pipeline gives this frame: what every server must answer for it. */
+    Expected answer(byte[] jpeg) {
+        return Expected.of(process(jpeg));
+    }
+
+    /** The pipeline's own time for this frame, the median of {@link #TIMING_RUNS} runs in a row. */
+    double inProcessMs(byte[] jpeg) {
+        double[] times = new double[TIMING_RUNS];
+        for (int i = 0; i < times.length; i++) {
+            times[i] = process(jpeg).latencyMs();
+        }
+        return Stats.median(times);
+    }
+
+    private DetectionResult process(byte[] jpeg) {
         try {
-            return pipeline.process(jpeg, false, "floor").status();
+            return pipeline.process(jpeg, false, "floor");
         } catch (InvalidImageException e) {
-            throw new IllegalStateException("the pipeline refused a benchmark frame: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the pipeline refused a benchmark frame: " + e.getMessage(), e);
         }
     }
 
     Sender.Factory senders(Frames frames) {
         return () -> ticket -> {
             DetectionResult result = pipeline.process(frames.forTicket(ticket).jpeg(), save, "floor");
-            return new Sender.Answer(result.latencyMs(), 0, 0, result.saveError());
+            return new Sender.Answer(result.latencyMs(), 0, 0, result.saveError(), "");
         };
     }
 }

@@ -1,56 +1,69 @@
 package inferbench.bench;
 
-import inferbench.client.Frame;
 import inferbench.pipeline.OpenCv;
 import inferbench.samples.SampleFrames;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Scalar;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 
 /**
- * The frames one size of the benchmark sends, encoded once before any timing starts: the
- * face frame and the no-face frame alternate, so half the requests find a face.
+ * The frames of one set at one size, encoded once before any timing starts, sent in turn (the
+ * ticket picks the frame).
  *
- * <p>Each frame carries the status the in-process pipeline gives it; a server that answers
- * anything else is counted as an error, so a fast wrong answer cannot pass for a fast one.
+ * <p>Each frame carries the answer the in-process pipeline gives it; a server that answers
+ * anything else gives a wrong answer, counted apart from the right ones, so a fast wrong
+ * answer cannot pass for a fast one.
+ *
+ * @param set         the set's name as given to --frames ("default", "busy" or a path)
+ * @param description what the frames are, for the report
  */
-public record Frames(FrameSize size, List<Frame> frames) {
+public record Frames(String set, String description, FrameSize size, List<Frame> frames) {
     /** In the warm-up, one frame in this many is a real one. */
     static final int WARMUP_REAL_EVERY = 8;
 
     private static final int MAX_COMMENT_SEGMENT = 2 + 65_535; // the marker, then a length that counts itself
 
-    public record Frame(String name, byte[] jpeg, String expectedStatus) {
+    /** @param inProcessMs the pipeline's own time for it in this JVM (median), NaN until {@link #timed} */
+    public record Frame(String name, byte[] jpeg, Expected expected, double inProcessMs) {
     }
 
-    /**
-     * @param statusOf what the reference pipeline answers for a JPEG ("OK", "NO_DETECTION")
-     */
-    public static Frames of(FrameSize size, Function<byte[], String> statusOf) {
-        byte[] face = encode(SampleFrames.faceFrame(size.width(), size.height()));
-        byte[] noFace = encode(resized(SampleFrames.noFaceFrame(), size));
-        return new Frames(size, List.of(new Frame("face", face, statusOf.apply(face)),
-                new Frame("no face", noFace, statusOf.apply(noFace))));
+    /** The set's pictures with their expected answers; see {@link FrameSets} for what each set is. */
+    static Frames of(String set, FrameSize size, Function<byte[], Expected> answer) {
+        List<Frame> frames = new ArrayList<>();
+        for (FrameSets.Picture picture : FrameSets.pictures(set, size)) {
+            frames.add(new Frame(picture.name(), picture.jpeg(), answer.apply(picture.jpeg()), Double.NaN));
+        }
+        return new Frames(set, FrameSets.description(set), size, List.copyOf(frames));
+    }
+
+    /** The same frames, each with its in-process time. */
+    Frames timed(ToDoubleFunction<byte[]> inProcessMs) {
+        return new Frames(set, description, size, frames.stream().map(f -> new Frame(f.name(), f.jpeg(),
+                f.expected(), inProcessMs.applyAsDouble(f.jpeg()))).toList());
+    }
+
+    /** "default 1280x720": how the report and the progress lines name these frames. */
+    String label() {
+        return set + " " + size;
     }
 
     /**
      * The frames of the warm-up: each real frame, then seven copies of a flat grey frame padded
-     * with JPEG comment segments to the face frame's exact size. The client, the network and
+     * with JPEG comment segments to the first frame's exact size. The client, the network and
      * both servers' protocol code handle the grey frame exactly as a real one (the same bytes on
-     * the wire, the same parsing and replies), but decoding it and finding no face takes 2.8 ms
-     * instead of 7 to 22, so the warm-up makes about three times as many calls per second. The
-     * real frames keep the detection path's own code warm.
+     * the wire, the same parsing and replies), but decoding it and finding no face is much
+     * quicker, so the warm-up makes several times as many calls per second. The real frames
+     * keep the detection path's own code warm.
      */
-    public Frames warmUp(Function<byte[], String> statusOf) {
+    public Frames warmUp(Function<byte[], Expected> answer) {
         byte[] flat = encode(grey(size));
         byte[] grey = padded(flat, frames.get(0).jpeg().length);
-        Frame greyFrame = new Frame("grey", grey, statusOf.apply(grey));
+        Frame greyFrame = new Frame("grey", grey, answer.apply(grey), Double.NaN);
         List<Frame> mixed = new ArrayList<>();
         for (Frame real : frames) {
             mixed.add(real);
@@ -58,7 +71,7 @@ public record Frames(FrameSize size, List<Frame> frames) {
                 mixed.add(greyFrame);
             }
         }
-        return new Frames(size, mixed);
+        return new Frames(set, "warm-up", size, mixed);
     }
 
     /**
@@ -96,16 +109,6 @@ public record Frames(FrameSize size, List<Frame> frames) {
     private static Mat grey(FrameSize size) {
         OpenCv.load();
         return new Mat(size.height(), size.width(), CvType.CV_8UC3, new Scalar(128, 128, 128));
-    }
-
-    private static Mat resized(Mat frame, FrameSize size) {
-        if (frame.cols() == size.width() && frame.rows() == size.height()) {
-            return frame;
-        }
-        Mat out = new Mat();
-        Imgproc.resize(frame, out, new Size(size.width(), size.height()), 0, 0, Imgproc.INTER_AREA);
-        frame.release();
-        return out;
     }
 
     private static byte[] encode(Mat frame) {

@@ -18,7 +18,7 @@ final class LatencyChart {
     private LatencyChart() {
     }
 
-    static ChartCanvas draw(List<CellResult> cells, int concurrency, FrameSize size, String subtitle) {
+    static ChartCanvas draw(List<CellResult> cells, int concurrency, String frames, String subtitle) {
         List<CellResult> groups = new ArrayList<>();
         for (String transport : Charts.servedTransports(cells)) {
             cells.stream().filter(c -> c.transport().equals(transport) && c.concurrency() == concurrency)
@@ -28,7 +28,7 @@ final class LatencyChart {
         double max = groups.stream().mapToDouble(c -> c.endToEnd().p99()).filter(v -> !Double.isNaN(v))
                 .max().orElse(1);
         String inFlight = concurrency == 1 ? "1 request in flight" : concurrency + " requests in flight";
-        ChartCanvas canvas = new ChartCanvas("End-to-end latency, " + inFlight + ", " + size + " JPEG", subtitle,
+        ChartCanvas canvas = new ChartCanvas("End-to-end latency, " + inFlight + ", " + frames, subtitle,
                 "ms", max);
 
         int slot = canvas.plot.width / Math.max(1, groups.size());

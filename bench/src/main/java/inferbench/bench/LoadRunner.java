@@ -113,7 +113,8 @@ final class LoadRunner {
         try {
             Sender.Answer answer = sender.send(ticket);
             double ms = (System.nanoTime() - begin) / 1e6;
-            return new Sample(ms, answer.serverMs(), answer.requestBytes(), answer.replyBytes(), answer.error());
+            return new Sample(ms, answer.serverMs(), answer.requestBytes(), answer.replyBytes(), answer.error(),
+                    answer.wrong());
         } catch (Exception e) {
             return Sample.failed((System.nanoTime() - begin) / 1e6, String.valueOf(e));
         }

@@ -1,5 +1,6 @@
 package inferbench.bench;
 
+import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -7,18 +8,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
 
-/** The results as markdown (for people and the README) and as CSV (for anything else). */
+/** The results as markdown (for people and docs/results.md) and as CSV (for anything else). */
 final class Report {
-    static final String CSV_HEADER = "size,transport,concurrency,threads,requests,errors,seconds,throughput_rps,"
-            + "floor_ratio,e2e_p50_ms,e2e_p90_ms,e2e_p99_ms,e2e_max_ms,server_p50_ms,overhead_p50_ms,"
-            + "request_bytes,reply_bytes,first_error";
+    static final String CSV_HEADER = "frames,size,transport,concurrency,threads,requests,errors,wrong,seconds,"
+            + "throughput_rps,floor_ratio,e2e_p50_ms,e2e_p90_ms,e2e_p99_ms,e2e_max_ms,server_p50_ms,overhead_p50_ms,"
+            + "request_bytes,reply_bytes,first_error,first_wrong";
 
     private Report() {
     }
 
-    /** Title, command, machine and servers: what every result file starts with. */
+    /** Title, command, machine, servers and frames: what every result file starts with. */
     static String header(RunSetup setup, String title) {
         Machine m = setup.machine();
         StringBuilder md = new StringBuilder();
@@ -40,58 +40,123 @@ final class Report {
             }
             md.append('\n');
         });
-        for (Frames frames : setup.frames()) {
-            md.append("- Frames ").append(frames.size()).append(": JPEG quality 95, ")
-                    .append(frames.frames().stream().map(f -> f.name() + " " + String.format(Locale.ROOT,
-                            "%,d", f.jpeg().length) + " B").collect(Collectors.joining(" and ")))
-                    .append(", alternating, encoded before timing; ")
-                    .append(setup.options().save() ? "saved" : "not saved").append(" by the server\n");
-        }
-        return md.toString();
-    }
-
-    static String markdown(RunSetup setup, List<CellResult> cells, Map<FrameSize, Charts.Files> charts) {
-        BenchOptions o = setup.options();
-        StringBuilder md = new StringBuilder(header(setup, "REST vs gRPC benchmark"));
-        md.append("- First, every transport: ").append(o.firstWarmup()).append(" warm-up requests with ")
-                .append(o.workers()).append(" in flight (not counted), so the JIT has compiled both ends' hot paths;")
-                .append(" one in ").append(Frames.WARMUP_REAL_EVERY).append(" a real frame, the others a flat grey")
-                .append(" frame padded to the face frame's size (the same bytes to send and parse, quick to detect);")
-                .append(" then each transport's cells, from the most in flight to the fewest\n")
-                .append("- Each cell: ").append(o.warmup()).append(" warm-up requests (not counted), then ")
-                .append(o.perCell()).append(" measured; \"in flight\" threads each send, wait for the reply and")
-                .append(" send again, each with its own client (its own connection; for gRPC stream its own call)\n")
-                .append("- Floor: the same `DetectionPipeline` in the benchmark JVM, same frames and server")
-                .append(" options, min(in flight, workers = ").append(o.workers()).append(") threads, no network\n")
-                .append("- Latency: end-to-end as the client saw it; server = the latency the server reports;")
-                .append(" overhead = end-to-end minus server, per request, then the median; percentiles")
-                .append(" interpolate between ranks; req/s counts successful requests\n")
-                .append("- Bytes: the HTTP body or the serialized Protobuf message, without HTTP headers or")
-                .append(" gRPC framing\n");
-        for (FrameSize size : sizes(cells)) {
-            md.append("\n## ").append(size).append(" frames\n\n").append(table(cells, size));
-            Charts.Files files = charts.get(size);
-            if (files != null) {
-                md.append("\n![latency percentiles at the lowest concurrency](").append(files.latency().getFileName())
-                        .append(")\n\n![throughput against requests in flight](")
-                        .append(files.throughput().getFileName()).append(")\n");
+        for (BenchTransport t : BenchTransport.select(setup.options().transports())) {
+            if (setup.probes().stream().noneMatch(p -> p.transport() == t)) {
+                md.append("- ").append(t.label).append(": not measured (no ")
+                        .append(t.server == BenchTransport.Server.REST ? "--rest" : "--grpc").append(" server given)\n");
             }
         }
-        List<Targets.Check> checks = Targets.check(cells, o.workers(), setup.startup());
-        if (!checks.isEmpty() && !o.save()) {
-            md.append("\n## Targets\n\nThe original Python servers' figures on the reference 2-core machine and")
-                    .append(" the benchmark issue's targets, checked against this run (1280x720 frames):\n\n")
-                    .append(Targets.markdown(checks));
+        for (TransportProbe.Result p : setup.probes()) {
+            md.append("- ").append(p.transport().label).append(": ").append(switch (p.outcome()) {
+                case OFFERED -> "offered" + (p.detail().isEmpty() ? "" : " (the probe's answer was wrong: "
+                        + p.detail() + ")");
+                case NOT_OFFERED -> "**not offered** by the server (" + p.detail() + "): not measured";
+                case FAILED -> "**failed** at the probe (" + p.detail() + "): not measured";
+            }).append('\n');
+        }
+        md.append("\n### Frames\n\nJPEG quality 95, encoded before timing, sent in turn; ")
+                .append(setup.options().save() ? "saved" : "not saved").append(" by the server. ")
+                .append("The answer is the in-process pipeline's, which every server must give; the time is the")
+                .append(" pipeline's own in this JVM, the median of ").append(Floor.TIMING_RUNS)
+                .append(" runs after the floor's warm-up.\n\n");
+        for (String set : setup.options().frames()) {
+            md.append("- **").append(set).append("**: ").append(FrameSets.description(set)).append('\n');
+        }
+        md.append("\n| frames | size | frame | bytes | answer | in-process ms |\n"
+                + "| --- | --- | --- | ---: | --- | ---: |\n");
+        for (Frames frames : setup.frames()) {
+            for (Frames.Frame f : frames.frames()) {
+                md.append(String.format(Locale.ROOT, "| %s | %s | %s | %,d | %s | %.1f |%n", frames.set(),
+                        frames.size(), f.name(), f.jpeg().length, f.expected().describe(), f.inProcessMs()));
+            }
         }
         return md.toString();
     }
 
-    /** The markdown table for one frame size, rows grouped by concurrency, floor first. */
-    static String table(List<CellResult> cells, FrameSize size) {
+    static String markdown(RunSetup setup, Results results) {
+        BenchOptions o = setup.options();
+        List<CellResult> cells = results.cells();
+        StringBuilder md = new StringBuilder(header(setup, "REST vs gRPC benchmark"));
+        md.append("\n### Method\n\n")
+                .append("- First, every transport: ").append(o.firstWarmup()).append(" warm-up requests with ")
+                .append(o.workers()).append(" in flight (not counted); one in ").append(Frames.WARMUP_REAL_EVERY)
+                .append(" a real frame of the first set, the others a flat grey frame padded to its first frame's")
+                .append(" size; then each transport's cells, from the most in flight to the fewest\n")
+                .append("- Each cell: ").append(o.warmup()).append(" warm-up requests (not counted), then ")
+                .append(o.perCell(0)).append(" measured for the first frame set");
+        if (o.frames().size() > 1) {
+            md.append(" (").append(o.perCell(1)).append(" for the others)");
+        }
+        md.append("; \"in flight\" threads each send, wait for the reply and send again, each with its own client\n")
+                .append("- Floor: the same `DetectionPipeline` in the benchmark JVM, same frames and server options,")
+                .append(" min(in flight, workers = ").append(o.workers()).append(") threads, no network")
+                .append(setup.serversStarted() ? "" : " (workers as given with --workers: the servers' own"
+                        + " settings are unknown)").append('\n')
+                .append("- Only right answers count: req/s is right answers per second; latency and overhead are")
+                .append(" over them; errors (no answer, or a refusal) and wrong answers (not the pipeline's answer)")
+                .append(" have their own columns\n")
+                .append("- Latency: end-to-end as the client saw it; server = the latency the server reports;")
+                .append(" overhead = end-to-end minus server, per request, then the median\n")
+                .append("- Body bytes: the HTTP body or the Protobuf message; the whole bytes on the wire are")
+                .append(" below\n");
+        md.append("\n## Headline\n\n").append(Headline.markdown(setup, results));
+        Map<Frames, Charts.Files> charts = Charts.files(setup, cells, Path.of("."));
+        for (Frames frames : setup.frames()) {
+            if (cells.stream().noneMatch(c -> c.set().equals(frames.set()) && c.size().equals(frames.size()))) {
+                continue;
+            }
+            md.append("\n## ").append(frames.set()).append(" frames, ").append(frames.size()).append("\n\n")
+                    .append(table(cells, frames.set(), frames.size()));
+            Charts.Files files = charts.get(frames);
+            md.append("\n![latency percentiles at the lowest concurrency](").append(files.latency().getFileName())
+                    .append(")\n\n![throughput against requests in flight](")
+                    .append(files.throughput().getFileName()).append(")\n");
+        }
+        if (!results.wire().isEmpty()) {
+            md.append("\n## Bytes on the wire\n\nCounted at the socket by a TCP relay on loopback between a new")
+                    .append(" client and the server, in a separate pass (the relay adds a hop, so no latency is")
+                    .append(" measured through it): each transport sends ").append(o.wireCalls())
+                    .append(" frames one at a time, and each call's bytes are what passed each way from its")
+                    .append(" start until the connection was quiet after its reply. Sent / received, per call.")
+                    .append(" Framing is all but the body: HTTP/1.1 request and status lines and headers; HTTP/2")
+                    .append(" frame headers, HPACK-compressed headers, gRPC's 5-byte message prefix and trailers;")
+                    .append(" on the first call also the connection's setup (HTTP/2 preface and settings). TCP/IP")
+                    .append(" headers are not counted.\n\n").append(WireBytes.markdown(results.wire()));
+        }
+        if (!results.coldStarts().isEmpty()) {
+            md.append("\n## Cold starts\n\nPer transport, a freshly started server of its kind (same options)")
+                    .append(" and a new client; ").append(o.coldCalls()).append(" calls one at a time with the ")
+                    .append(setup.frames().get(0).label()).append(" frames, counted from the moment health turned")
+                    .append(" OK; p50 per block of calls. Warm: the measured 1-in-flight cell.\n\n")
+                    .append(ColdStart.markdown(results.coldStarts(), Headline.warmCells(setup, cells)))
+                    .append("\n![overhead after a fresh start](").append(Charts.COLD_START).append(")\n");
+        } else if (!setup.serversStarted()) {
+            md.append("\n## Cold starts\n\nNot measured: they need servers the benchmark starts itself.\n");
+        }
+        List<Targets.Check> checks = Targets.check(setup, cells);
+        if (!checks.isEmpty()) {
+            md.append("\n## Targets\n\nThe original Python servers' figures on the reference 2-core machine and")
+                    .append(" the benchmark issue's targets, checked against this run (default frames, 1280x720;")
+                    .append(" a cell with an error or a wrong answer meets none):\n\n")
+                    .append(Targets.markdown(checks));
+        } else if (!setup.serversStarted()) {
+            md.append("\n## Targets\n\nNot checked: the benchmark did not start these servers, so their settings")
+                    .append(" (and what the targets assume) are unknown.\n");
+        } else {
+            md.append("\n## Targets\n\nNot checked: they were set for the default frames at 1280x720 without")
+                    .append(" saving, which this run did not measure.\n");
+        }
+        return md.toString();
+    }
+
+    /** The markdown table for one frame set at one size, rows grouped by concurrency, floor first. */
+    static String table(List<CellResult> cells, String set, FrameSize size) {
         StringBuilder md = new StringBuilder("| transport | in flight | req/s | vs floor | p50 ms | p90 ms | p99 ms "
-                + "| max ms | server p50 ms | overhead p50 ms | request B | reply B | errors |\n"
-                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (CellResult c : ordered(cells, size)) {
+                + "| max ms | server p50 ms | overhead p50 ms | request B | reply B | errors | wrong |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        List<CellResult> rows = ordered(cells.stream().filter(c -> c.set().equals(set) && c.size().equals(size))
+                .toList());
+        for (CellResult c : rows) {
             String ratio = c.isFloor() ? "1.00" : fixed(c.ratioTo(floorOf(cells, c)), 2);
             String name = c.isFloor() ? "floor (in-process, " + c.threads() + (c.threads() == 1 ? " thread)" : " threads)")
                     : c.transport();
@@ -99,46 +164,47 @@ final class Report {
                     fixed(c.throughput(), 1), ratio, fixed(c.endToEnd().p50(), 1), fixed(c.endToEnd().p90(), 1),
                     fixed(c.endToEnd().p99(), 1), fixed(c.endToEnd().max(), 1), fixed(c.serverP50(), 1),
                     fixed(c.overheadP50(), 2), bytes(c.requestBytes()), bytes(c.replyBytes()),
-                    Integer.toString(c.errors()))).append(" |\n");
+                    Integer.toString(c.errors()), Integer.toString(c.wrong()))).append(" |\n");
         }
-        return md.toString();
+        List<String> problems = new ArrayList<>();
+        rows.stream().filter(c -> !c.firstError().isEmpty()).forEach(c -> problems.add(c.transport() + " at "
+                + c.concurrency() + " in flight, first error: " + c.firstError()));
+        rows.stream().filter(c -> !c.firstWrong().isEmpty()).forEach(c -> problems.add(c.transport() + " at "
+                + c.concurrency() + " in flight, first " + c.firstWrong()));
+        problems.forEach(p -> md.append("\n- ").append(p));
+        return problems.isEmpty() ? md.toString() : md.append('\n').toString();
     }
 
     static String csv(List<CellResult> cells) {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
-        for (FrameSize size : sizes(cells)) {
-            for (CellResult c : ordered(cells, size)) {
-                csv.append(String.join(",", size.toString(), quoted(c.transport()), Integer.toString(c.concurrency()),
-                        Integer.toString(c.threads()), Integer.toString(c.requests()), Integer.toString(c.errors()),
-                        fixed(c.seconds(), 3), fixed(c.throughput(), 2),
-                        c.isFloor() ? "1.000" : fixed(c.ratioTo(floorOf(cells, c)), 3),
-                        fixed(c.endToEnd().p50(), 3), fixed(c.endToEnd().p90(), 3), fixed(c.endToEnd().p99(), 3),
-                        fixed(c.endToEnd().max(), 3), fixed(c.serverP50(), 3), fixed(c.overheadP50(), 3),
-                        fixed(c.requestBytes(), 0), fixed(c.replyBytes(), 0), quoted(c.firstError()))).append('\n');
-            }
+        for (CellResult c : cells) {
+            csv.append(String.join(",", quoted(c.set()), c.size().toString(), quoted(c.transport()),
+                    Integer.toString(c.concurrency()), Integer.toString(c.threads()), Integer.toString(c.requests()),
+                    Integer.toString(c.errors()), Integer.toString(c.wrong()), fixed(c.seconds(), 3),
+                    fixed(c.throughput(), 2), c.isFloor() ? "1.000" : fixed(c.ratioTo(floorOf(cells, c)), 3),
+                    fixed(c.endToEnd().p50(), 3), fixed(c.endToEnd().p90(), 3), fixed(c.endToEnd().p99(), 3),
+                    fixed(c.endToEnd().max(), 3), fixed(c.serverP50(), 3), fixed(c.overheadP50(), 3),
+                    fixed(c.requestBytes(), 0), fixed(c.replyBytes(), 0), quoted(c.firstError()),
+                    quoted(c.firstWrong()))).append('\n');
         }
         return csv.toString();
     }
 
     static CellResult floorOf(List<CellResult> cells, CellResult cell) {
-        return cells.stream().filter(c -> c.isFloor() && c.size().equals(cell.size())
-                && c.concurrency() == cell.concurrency()).findFirst().orElse(null);
+        return cells.stream().filter(c -> c.isFloor() && c.sameFrames(cell) && c.concurrency() == cell.concurrency())
+                .findFirst().orElse(null);
     }
 
-    static List<FrameSize> sizes(List<CellResult> cells) {
-        return cells.stream().map(CellResult::size).distinct().toList();
-    }
-
-    /** Cells of one size by concurrency, the floor first, then transports in the order they ran. */
-    private static List<CellResult> ordered(List<CellResult> cells, FrameSize size) {
+    /** Cells by concurrency, the floor first, then transports in the order they ran. */
+    static List<CellResult> ordered(List<CellResult> cells) {
         List<String> transports = cells.stream().map(CellResult::transport).distinct().toList();
-        List<CellResult> rows = new ArrayList<>(cells.stream().filter(c -> c.size().equals(size)).toList());
+        List<CellResult> rows = new ArrayList<>(cells);
         rows.sort(Comparator.comparingInt(CellResult::concurrency)
                 .thenComparingInt(c -> c.isFloor() ? -1 : transports.indexOf(c.transport())));
         return rows;
     }
 
-    private static String fixed(double value, int decimals) {
+    static String fixed(double value, int decimals) {
         return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%." + decimals + "f", value);
     }
 

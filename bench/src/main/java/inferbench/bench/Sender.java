@@ -16,9 +16,13 @@ public interface Sender extends AutoCloseable {
     /**
      * What came back, apart from the time it took.
      *
-     * @param error why the request failed (including a wrong answer), or "" on success
+     * @param error why the request failed (no answer, a refusal), or "" when it was answered
+     * @param wrong how the answer differs from the expected one, or "" when it is right
      */
-    record Answer(double serverMs, long requestBytes, long replyBytes, String error) {
+    record Answer(double serverMs, long requestBytes, long replyBytes, String error, String wrong) {
+        static Answer right(double serverMs, long requestBytes, long replyBytes) {
+            return new Answer(serverMs, requestBytes, replyBytes, "", "");
+        }
     }
 
     /** Opens one thread's sender; called on that thread. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -30,15 +31,17 @@ final class Servers implements AutoCloseable {
         this.grpcTarget = grpcTarget;
     }
 
-    /** Servers already running: nothing to start, and no memory to read. */
+    /** Servers already running: nothing to start, nothing known about their settings. */
     static Servers running(BenchOptions options) {
         Servers servers = new Servers(options.restUrl() == null ? null : RestTransport.predictUrl(options.restUrl()),
                 options.grpcTarget());
         if (options.restUrl() != null) {
-            servers.descriptions.put("REST", "already running at " + options.restUrl());
+            servers.descriptions.put("REST", "already running at " + options.restUrl()
+                    + " (not started by the benchmark: its settings are unknown)");
         }
         if (options.grpcTarget() != null) {
-            servers.descriptions.put("gRPC", "already running at " + options.grpcTarget());
+            servers.descriptions.put("gRPC", "already running at " + options.grpcTarget()
+                    + " (not started by the benchmark: its settings are unknown)");
         }
         return servers;
     }
@@ -55,10 +58,8 @@ final class Servers implements AutoCloseable {
         }
         Servers servers = new Servers(URI.create("http://127.0.0.1:" + restPort + "/predict"), "127.0.0.1:" + grpcPort);
         try {
-            servers.launch("REST", BenchTransport.Server.REST, options.restJar(), restPort, options, work,
-                    HealthProbe.rest(servers.restUrl));
-            servers.launch("gRPC", BenchTransport.Server.GRPC, options.grpcJar(), grpcPort, options, work,
-                    HealthProbe.grpc(servers.grpcTarget));
+            servers.launch(BenchTransport.Server.REST, "REST", restPort, options, work);
+            servers.launch(BenchTransport.Server.GRPC, "gRPC", grpcPort, options, work);
             return servers;
         } catch (IOException | InterruptedException | RuntimeException e) {
             servers.close();
@@ -66,8 +67,28 @@ final class Servers implements AutoCloseable {
         }
     }
 
-    private void launch(String name, BenchTransport.Server kind, Path jar, int port, BenchOptions options, Path work,
-                        HealthProbe probe) throws IOException, InterruptedException {
+    /**
+     * One freshly started server of this kind, with the same options as {@link #start}, for a
+     * cold start; {@code name} tells its files apart from the others'.
+     */
+    static Servers startOne(BenchTransport.Server kind, String name, BenchOptions options, Path work)
+            throws IOException, InterruptedException {
+        int port = ServerProcess.freePort();
+        Servers servers = kind == BenchTransport.Server.REST
+                ? new Servers(URI.create("http://127.0.0.1:" + port + "/predict"), null)
+                : new Servers(null, "127.0.0.1:" + port);
+        try {
+            servers.launch(kind, name, port, options, work);
+            return servers;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            servers.close();
+            throw e;
+        }
+    }
+
+    private void launch(BenchTransport.Server kind, String name, int port, BenchOptions options, Path work)
+            throws IOException, InterruptedException {
+        Path jar = kind == BenchTransport.Server.REST ? options.restJar() : options.grpcJar();
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", Integer.toString(port),
                 "--workers", Integer.toString(options.workers()),
                 "--queue", Integer.toString(Math.max(64, 4 * options.maxConcurrency())),
@@ -78,15 +99,22 @@ final class Servers implements AutoCloseable {
         shown.addAll(args);
         shown.addAll(List.of("--storage", "<temp dir>"));
 
-        Path storage = Files.createDirectories(work.resolve(name.toLowerCase() + "-storage"));
+        String files = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-");
+        Path storage = Files.createDirectories(work.resolve(files + "-storage"));
         args.addAll(List.of("--storage", storage.toString()));
         ServerProcess process = ServerProcess.launch(name, jar, options.javaOptions(), args,
-                work.resolve(name.toLowerCase() + ".log"));
+                work.resolve(files + ".log"));
         processes.put(kind, process);
-        try (probe) {
+        try (HealthProbe probe = kind == BenchTransport.Server.REST ? HealthProbe.rest(restUrl)
+                : HealthProbe.grpc(grpcTarget)) {
             startup.put(name, process.awaitHealthy(probe::healthy, STARTUP_LIMIT));
         }
         descriptions.put(name, "started by the benchmark, `java " + String.join(" ", shown) + "`");
+    }
+
+    /** True when the benchmark started these servers itself, so it knows their settings. */
+    boolean started() {
+        return !processes.isEmpty();
     }
 
     URI restUrl() {

@@ -39,7 +39,7 @@ final class Soak {
             BenchTransport transport = transports.get(step % transports.size());
             LoadRunner.Run run = LoadRunner.run(TransportSender.factory(transport, servers, frames, options.save()),
                     concurrency, 0, requests);
-            errors += (int) run.samples().stream().filter(s -> !s.ok()).count();
+            errors += (int) run.samples().stream().filter(s -> !s.correct()).count();
             done += requests;
             rss.add(process.rssKb());
             progress.printf(Locale.ROOT, "soak %s: %,d requests (%s), RSS %.1f MiB, %d errors%n", name, done,

@@ -21,10 +21,10 @@ final class ThroughputChart {
     private ThroughputChart() {
     }
 
-    static ChartCanvas draw(List<CellResult> cells, FrameSize size, String subtitle) {
+    static ChartCanvas draw(List<CellResult> cells, String frames, String subtitle) {
         List<Integer> levels = cells.stream().map(CellResult::concurrency).distinct().sorted().toList();
         double max = cells.stream().mapToDouble(CellResult::throughput).max().orElse(1);
-        ChartCanvas canvas = new ChartCanvas("Throughput against requests in flight, " + size + " JPEG", subtitle,
+        ChartCanvas canvas = new ChartCanvas("Throughput against requests in flight, " + frames, subtitle,
                 "req/s", max);
         int step = canvas.plot.width / levels.size();
         for (int i = 0; i < levels.size(); i++) {

@@ -11,15 +11,25 @@ import org.junit.jupiter.api.Test;
 class BenchOptionsTest {
 
     @Test
-    void defaultsAreFourConcurrencyLevelsOfTwoHundredWebcamFramesAfterTwoThousandWarmUpRequests() {
-        BenchOptions options = BenchOptions.parse(new String[0]);
+    void defaultsAreTheDefaultFramesAtFourLevelsThenTheBusyOnesAtOneAndTwiceTheWorkers() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--workers", "3"});
 
-        assertEquals(List.of(1, 2, 4, 8), options.concurrency());
-        assertEquals(200, options.requests());
-        assertEquals("200 requests", options.perCell());
+        assertEquals(List.of("default", "busy"), options.frames());
+        assertEquals(List.of(1, 2, 4, 8), options.concurrencyOfSet(0));
+        assertEquals("200 requests", options.perCell(0));
+        assertEquals(List.of(1, 6), options.concurrencyOfSet(1));
+        assertEquals("100 requests", options.perCell(1));
         assertEquals(4000, options.firstWarmup());
+        assertEquals(100, options.wireCalls());
+        assertEquals(128, options.coldCalls());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
+    }
+
+    @Test
+    void aFrameSetTwiceOrOneWireCallAreRefused() {
+        assertRefusedSaying("each frame set once", "--frames", "busy,default,busy");
+        assertRefusedSaying("at least 2", "--wire-calls", "1");
     }
 
     @Test
@@ -36,7 +46,7 @@ class BenchOptionsTest {
         BenchOptions options = BenchOptions.parse(new String[] {"--seconds", "10"});
 
         assertEquals(10, options.seconds());
-        assertEquals("10 s", options.perCell());
+        assertEquals("10 s", options.perCell(0));
     }
 
     @Test

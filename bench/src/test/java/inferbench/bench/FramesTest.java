@@ -41,9 +41,9 @@ class FramesTest {
     @Test
     void theWarmUpSendsEachRealFrameThenSevenGreyFramesOfTheFaceFramesSize(@TempDir Path storage) {
         Floor floor = Floor.of(List.of(), 1, storage, false);
-        Frames real = Frames.of(FrameSize.WEBCAM, floor::status);
+        Frames real = Frames.of(FrameSets.DEFAULT, FrameSize.WEBCAM, floor::answer);
 
-        Frames warmUp = real.warmUp(floor::status);
+        Frames warmUp = real.warmUp(floor::answer);
 
         assertEquals(2 * Frames.WARMUP_REAL_EVERY, warmUp.frames().size());
         for (int ticket = 0; ticket < warmUp.frames().size(); ticket++) {
@@ -53,7 +53,7 @@ class FramesTest {
             } else {
                 assertEquals("grey", frame.name());
                 assertEquals(real.frames().get(0).jpeg().length, frame.jpeg().length);
-                assertEquals("NO_DETECTION", frame.expectedStatus());
+                assertEquals("NO_DETECTION", frame.expected().status());
             }
         }
         Mat grey = decode(warmUp.forTicket(1).jpeg());

@@ -31,7 +31,7 @@ class LoadRunnerTest {
         @Override
         public Answer send(int ticket) {
             tickets.add(ticket);
-            return new Answer(2, 10, 20, "");
+            return Answer.right(2, 10, 20);
         }
 
         @Override
@@ -46,12 +46,12 @@ class LoadRunnerTest {
 
         LoadRunner.Run run = LoadRunner.run(() -> ticket -> {
             sends.incrementAndGet();
-            return new Sender.Answer(2, 10, 20, "");
+            return Sender.Answer.right(2, 10, 20);
         }, 4, 7, 50);
 
         assertEquals(50, run.samples().size());
         assertEquals(57, sends.get());
-        assertTrue(run.samples().stream().allMatch(Sample::ok));
+        assertTrue(run.samples().stream().allMatch(Sample::correct));
         assertTrue(run.elapsedNanos() > 0);
     }
 
@@ -63,11 +63,11 @@ class LoadRunnerTest {
         LoadRunner.Run run = LoadRunner.runFor(() -> ticket -> {
             sends.incrementAndGet();
             Thread.sleep(5);
-            return new Sender.Answer(2, 10, 20, "");
+            return Sender.Answer.right(2, 10, 20);
         }, 3, 4, time);
 
         assertEquals(sends.get() - 4, run.samples().size());
-        assertTrue(run.samples().stream().allMatch(Sample::ok));
+        assertTrue(run.samples().stream().allMatch(Sample::correct));
         assertTrue(run.elapsedNanos() >= time.toNanos(), run.elapsedNanos() + " ns");
     }
 
@@ -91,11 +91,11 @@ class LoadRunnerTest {
             if (ticket == 3) {
                 throw new java.io.IOException("connection reset");
             }
-            return new Sender.Answer(2, 10, 20, "");
+            return Sender.Answer.right(2, 10, 20);
         }, 2, 0, 10);
 
-        assertEquals(9, run.samples().stream().filter(Sample::ok).count());
-        assertFalse(run.samples().get(3).ok());
+        assertEquals(9, run.samples().stream().filter(Sample::correct).count());
+        assertFalse(run.samples().get(3).correct());
         assertTrue(run.samples().get(3).error().contains("connection reset"));
     }
 
@@ -116,7 +116,7 @@ class LoadRunnerTest {
             if (opens.incrementAndGet() == 3) {
                 throw new java.io.IOException("connection refused");
             }
-            return ticket -> new Sender.Answer(2, 10, 20, "");
+            return ticket -> Sender.Answer.right(2, 10, 20);
         }, 4, 2, 20));
 
         assertTrue(e.getMessage().contains("connection refused"), e.getMessage());

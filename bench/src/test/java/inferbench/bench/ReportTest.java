@@ -16,14 +16,14 @@ class ReportTest {
 
         String csv = Report.csv(cells);
 
-        assertTrue(csv.contains("\"gRPC unary\",2,2,10,0,0.222,45.00,0.900,"), csv);
+        assertTrue(csv.contains("\"gRPC unary\",2,2,10,0,0,0.222,45.00,0.900,"), csv);
     }
 
     @Test
     void theTableListsTheFloorFirstWithinEachConcurrency() {
         List<CellResult> cells = List.of(cell("REST multipart", 1, 20), cell(CellResult.FLOOR, 1, 25));
 
-        String[] rows = Report.table(cells, SIZE).split("\n");
+        String[] rows = Report.table(cells, FrameSets.DEFAULT, SIZE).split("\n");
 
         assertTrue(rows[2].startsWith("| floor (in-process, 1 thread) | 1 |"), rows[2]);
         assertTrue(rows[3].startsWith("| REST multipart | 1 | 20.0 | 0.80 |"), rows[3]);
@@ -34,17 +34,19 @@ class ReportTest {
         LoadRunner.Run run = new LoadRunner.Run(List.of(Sample.failed(1, "HTTP 400: bad \"file\", sorry")),
                 1_000_000_000L);
 
-        String row = Report.csv(List.of(CellResult.of("REST raw JPEG", SIZE, 1, 1, run))).split("\n")[1];
+        String row = Report.csv(List.of(CellResult.of("REST raw JPEG", FrameSets.DEFAULT, SIZE, 1, 1, run)))
+                .split("\n")[1];
 
-        assertTrue(row.endsWith(",\"HTTP 400: bad \"\"file\"\", sorry\""), row);
+        assertTrue(row.endsWith(",\"HTTP 400: bad \"\"file\"\", sorry\",\"\""), row);
         assertEquals(Report.CSV_HEADER.split(",").length, row.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)").length);
     }
 
     /** A cell of ten 10 ms requests whose wall-clock time gives the wanted throughput. */
     private static CellResult cell(String transport, int concurrency, double throughput) {
-        List<Sample> samples = java.util.Collections.nCopies(10, new Sample(10, 9, 1000, 100, ""));
+        List<Sample> samples = java.util.Collections.nCopies(10, new Sample(10, 9, 1000, 100, "", ""));
         long nanos = Math.round(10 / throughput * 1e9);
         int threads = transport.equals(CellResult.FLOOR) ? Math.min(concurrency, 2) : concurrency;
-        return CellResult.of(transport, SIZE, concurrency, threads, new LoadRunner.Run(samples, nanos));
+        return CellResult.of(transport, FrameSets.DEFAULT, SIZE, concurrency, threads,
+                new LoadRunner.Run(samples, nanos));
     }
 }

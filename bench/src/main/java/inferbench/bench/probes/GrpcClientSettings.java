@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The probe behind README "Where the overhead goes": what grpc-java's retries and a per-call
- * deadline cost a unary Predict, one call in flight. Each setup sends blocks of 200 frames
+ * The probe behind docs/performance-notes.md, "Where the overhead goes": what grpc-java's
+ * retries and a per-call deadline cost a unary Predict, one call in flight. Each setup sends blocks of 200 frames
  * (face and no face, alternating) in turn, in a rotating order, so a drift of the host's speed
  * hits them all alike; it prints each block's overhead p50 (end-to-end minus the latency_ms
  * the server reports), then each setup's mean.

@@ -1,0 +1,110 @@
+package inferbench.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole benchmark against servers it did not start, which offer only multipart REST and
+ * unary gRPC: with the pipeline's answers, and with wrong ones.
+ */
+@Timeout(90)
+class OtherServersTest {
+    private static Floor floor;
+
+    @BeforeAll
+    static void pipeline(@TempDir Path storage) {
+        floor = Floor.of(List.of(), 1, storage, false);
+    }
+
+    @Test
+    void measuresTheTransportsOfferedReportsTheOthersAsNotOfferedAndChecksNoTargets(@TempDir Path out)
+            throws Exception {
+        try (PartialServers partial = new PartialServers(floor::answer)) {
+            boolean passed = run(partial, out, "--wire-calls", "2");
+
+            String md = Files.readString(out.resolve("results.md"));
+            assertTrue(passed, md);
+            assertTrue(md.contains("- REST raw JPEG: **not offered** by the server (HTTP 415"), md);
+            assertTrue(md.contains("- gRPC stream: **not offered** by the server (UNIMPLEMENTED"), md);
+            assertTrue(md.contains("not started by the benchmark: its settings are unknown"), md);
+            assertTrue(md.contains("Not checked: the benchmark did not start these servers"), md);
+            assertFalse(md.contains("| target | measured | met |"), md);
+            assertTrue(md.contains("## Bytes on the wire") && md.contains("| default 320x240 | gRPC unary |"), md);
+            List<String[]> rows = csvRows(out);
+            assertEquals(List.of(CellResult.FLOOR, "REST multipart", "gRPC unary"),
+                    rows.stream().map(r -> r[2]).distinct().toList());
+            rows.forEach(r -> assertEquals("0", r[7], "wrong answers in " + String.join(",", r)));
+        }
+    }
+
+    @Test
+    void wrongAnswersAreCountedApartAndLeftOutOfTheThroughputAndTheRunFails(@TempDir Path out) throws Exception {
+        Function<byte[], Expected> alwaysNoFace = jpeg -> new Expected("NO_DETECTION", List.of());
+        try (PartialServers wrong = new PartialServers(alwaysNoFace)) {
+            boolean passed = run(wrong, out, "--wire-calls", "0");
+
+            assertFalse(passed, "a run with wrong answers must fail");
+            for (String[] row : csvRows(out)) {
+                if (row[2].equals(CellResult.FLOOR)) {
+                    continue;
+                }
+                // Four requests alternate the face frame (answered wrongly) and the no-face frame.
+                assertEquals("4", row[5], String.join(",", row));
+                assertEquals("0", row[6], "errors: " + String.join(",", row));
+                assertEquals("2", row[7], "wrong: " + String.join(",", row));
+                double seconds = Double.parseDouble(row[8]);
+                assertEquals(2 / seconds, Double.parseDouble(row[9]), 0.02 * 2 / seconds + 0.01,
+                        "req/s counts the right answers only: " + String.join(",", row));
+                assertTrue(row[20].contains("wrong answer for the face frame: status NO_DETECTION, expected OK"),
+                        row[20]);
+            }
+        }
+    }
+
+    private static boolean run(PartialServers servers, Path out, String... more) throws Exception {
+        List<String> args = new ArrayList<>(List.of("--rest", servers.restUrl(), "--grpc", servers.grpcTarget(),
+                "--frames", "default", "--size", "320x240", "--concurrency", "1", "--requests", "4", "--warmup", "0",
+                "--first-warmup", "0", "--workers", "1", "--out", out.toString()));
+        args.addAll(List.of(more));
+        BenchOptions options = BenchOptions.parse(args.toArray(String[]::new));
+        PrintStream stdout = System.out;
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        try (PrintStream quiet = new PrintStream(progress, true, StandardCharsets.UTF_8)) {
+            System.setOut(quiet); // the table and the progress lines are not test output
+            System.setErr(quiet);
+            return new Benchmark(options, "test").run();
+        } finally {
+            System.setOut(stdout);
+            System.setErr(stderr);
+        }
+    }
+
+    /** The CSV's rows split into fields (the quoted fields hold no commas here but the messages). */
+    private static List<String[]> csvRows(Path out) throws Exception {
+        List<String[]> rows = new ArrayList<>();
+        List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
+            for (int i = 0; i < fields.length; i++) {
+                fields[i] = fields[i].replaceAll("^\"|\"$", "");
+            }
+            rows.add(fields);
+        }
+        return rows;
+    }
+}

@@ -1,0 +1,115 @@
+package inferbench.bench;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import inferbench.json.JsonWriter;
+import inferbench.pipeline.Box;
+import inferbench.proto.Detection;
+import inferbench.proto.Image;
+import inferbench.proto.InferenceGrpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Servers that speak the project's wire contract but offer less of it, as other people's servers
+ * may: REST takes multipart bodies only (415 for a raw JPEG), gRPC implements unary
+ * {@code Predict} only (so {@code PredictStream} is UNIMPLEMENTED). Each answers what the
+ * given function says about the JPEG, the pipeline's answer or a wrong one.
+ */
+final class PartialServers implements AutoCloseable {
+    private final HttpServer http;
+    private final ExecutorService httpThreads = Executors.newFixedThreadPool(4);
+    private final Server grpc;
+
+    PartialServers(Function<byte[], Expected> answer) throws IOException {
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+        http.createContext("/predict", exchange -> {
+            try (exchange) {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                String type = String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type"));
+                if (!type.startsWith("multipart/form-data")) {
+                    reply(exchange, 415, "{\"detail\":\"multipart/form-data only\"}");
+                    return;
+                }
+                reply(exchange, 200, json(answer.apply(part(body))));
+            }
+        });
+        http.setExecutor(httpThreads);
+        http.start();
+        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                        InsecureServerCredentials.create())
+                .addService(new InferenceGrpc.InferenceImplBase() {
+                    @Override
+                    public void predict(Image request, StreamObserver<Detection> response) {
+                        response.onNext(detection(answer.apply(request.getData().toByteArray())));
+                        response.onCompleted();
+                    }
+                })
+                .build().start();
+    }
+
+    String restUrl() {
+        return "http://127.0.0.1:" + http.getAddress().getPort() + "/predict";
+    }
+
+    String grpcTarget() {
+        return "127.0.0.1:" + grpc.getPort();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        http.stop(0);
+        httpThreads.shutdownNow();
+        grpc.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** The first part's content: after its blank line, before the closing boundary's CRLF. */
+    private static byte[] part(byte[] body) {
+        String text = new String(body, StandardCharsets.ISO_8859_1);
+        int start = text.indexOf("\r\n\r\n") + 4;
+        int end = text.lastIndexOf("\r\n--");
+        byte[] part = new byte[end - start];
+        System.arraycopy(body, start, part, 0, part.length);
+        return part;
+    }
+
+    private static String json(Expected answer) {
+        return new JsonWriter().beginObject()
+                .name("label").value("face")
+                .name("boxes").boxArray(answer.boxes())
+                .name("scores").floatArray(Collections.nCopies(answer.boxes().size(), 0.9f))
+                .name("detection_count").value(answer.boxes().size())
+                .name("latency_ms").value(1.0)
+                .name("filename").value("")
+                .name("status").value(answer.status())
+                .endObject().toString();
+    }
+
+    private static Detection detection(Expected answer) {
+        Detection.Builder detection = Detection.newBuilder().setLabel("face").setStatus(answer.status())
+                .setDetectionCount(answer.boxes().size()).setLatencyMs(1);
+        for (Box b : answer.boxes()) {
+            detection.addBoxes(inferbench.proto.Box.newBuilder().setX(b.x()).setY(b.y()).setW(b.w()).setH(b.h()));
+            detection.addScores(0.9f);
+        }
+        return detection.build();
+    }
+
+    private static void reply(HttpExchange exchange, int status, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+    }
+}

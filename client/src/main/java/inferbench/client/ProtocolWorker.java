@@ -25,7 +25,10 @@ import java.util.function.Predicate;
  */
 final class ProtocolWorker implements Runnable {
     static final long RETRY_PAUSE_MS = 500;
-    /** Enough for the JIT to have compiled the hot paths a little on both ends; a real frame takes one call. */
+    /**
+     * The first call is the slow one (it connects, and both ends load their code); the next few
+     * let the JIT begin on the hot paths. Each costs one frame's work on the server.
+     */
     static final int WARM_UP_CALLS = 5;
     /** No warm-up call starts after this, so the capture never waits long for a slow or absent server. */
     static final Duration WARM_UP_LIMIT = Duration.ofSeconds(10);
@@ -83,28 +86,30 @@ final class ProtocolWorker implements Runnable {
     }
 
     /**
-     * Uncounted calls with the warm-up frame, never saved. Ends early at the first call without
-     * an answer (the panel shows why, and the loop retries as usual) or a refused frame.
+     * Uncounted calls with the warm-up frame, never saved, whatever their outcome (a server that
+     * is down fails them at once; a cold one may need a second try), until the time limit. A
+     * server that does not offer the call ends them, and the worker stops.
      */
     private void warmUp(Frame frame) throws InterruptedException {
         panel.warmingUp(true);
         long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+        byte[] jpeg = frame.jpeg();
         try {
             for (int i = 0; i < WARM_UP_CALLS && System.nanoTime() < deadline; i++) {
                 long start = System.nanoTime();
-                Reply reply = transport.send(frame.jpeg(), false);
-                panel.warmUpAnswered(frame, reply, (System.nanoTime() - start) / 1e6);
-                if (!reply.ok()) {
-                    break;
+                try {
+                    Reply reply = transport.send(jpeg, false);
+                    panel.warmUpAnswered(frame, reply, (System.nanoTime() - start) / 1e6);
+                } catch (InterruptedException e) {
+                    throw e;
+                } catch (NotOfferedException e) {
+                    stopped = true;
+                    panel.stopped(frame, describe(e));
+                    return;
+                } catch (Exception e) {
+                    panel.warmUpFailed(frame, describe(e));
                 }
             }
-        } catch (InterruptedException e) {
-            throw e;
-        } catch (NotOfferedException e) {
-            stopped = true;
-            panel.stopped(frame, describe(e));
-        } catch (Exception e) {
-            panel.warmUpFailed(frame, describe(e));
         } finally {
             panel.warmingUp(false);
         }

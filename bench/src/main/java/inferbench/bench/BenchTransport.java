@@ -17,10 +17,10 @@ import java.util.stream.Collectors;
  */
 enum BenchTransport {
     REST_MULTIPART("rest-multipart", "REST multipart", Server.REST),
-    REST_MULTIPART_TUNED("rest-multipart-tuned", "REST multipart tuned", Server.REST),
+    REST_MULTIPART_TUNED("rest-multipart-tuned", "REST tuned", Server.REST),
     REST_RAW("rest-raw", "REST raw JPEG", Server.REST),
     GRPC_UNARY("grpc-unary", "gRPC unary", Server.GRPC),
-    GRPC_UNARY_NO_DEADLINE("grpc-unary-no-deadline", "gRPC unary no deadline", Server.GRPC),
+    GRPC_UNARY_NO_DEADLINE("grpc-unary-no-deadline", "gRPC no deadline", Server.GRPC),
     GRPC_STREAM("grpc-stream", "gRPC stream", Server.GRPC);
 
     /** Which server a transport talks to. */

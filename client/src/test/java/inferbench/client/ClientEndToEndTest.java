@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The whole client against the real REST and gRPC servers, headless. */
 @Timeout(120)
 class ClientEndToEndTest {
-    private static final int FRAMES = 30;
+    private static final int FRAMES = 15;
     private static TestServers servers;
 
     @BeforeAll
@@ -48,7 +48,7 @@ class ClientEndToEndTest {
 
     @ParameterizedTest(name = "gRPC {0}")
     @ValueSource(strings = {"unary", "stream"})
-    void thirtySampleFramesShowOneFaceWithEqualBoxesInBothPanels(String grpcMode) throws Exception {
+    void sampleFramesShowOneFaceWithEqualBoxesInBothPanels(String grpcMode) throws Exception {
         Transport grpc = grpcMode.equals("stream") ? new GrpcStreamTransport(servers.grpcTarget())
                 : new GrpcUnaryTransport(servers.grpcTarget());
         WindowView view;
@@ -97,7 +97,7 @@ class ClientEndToEndTest {
     @Test
     void theFirstCallAndTheWarmUpAreKeptOutOfTheStatistics() throws Exception {
         WindowView view;
-        int frames = 20;
+        int frames = 10;
         try (PredictOnlyServer slowStart = PredictOnlyServer.startWithSlowFirstCall(1500);
              LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
                      new RestTransport(servers.restUrl(), RestTransport.Body.MULTIPART), "rest",
@@ -123,9 +123,9 @@ class ClientEndToEndTest {
         try (PredictOnlyServer predictOnly = PredictOnlyServer.start()) {
             ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", restBase,
                     "--grpc", predictOnly.target(), "--grpc-mode", "stream",
-                    "--screenshot", dir.resolve("stream.png").toString(), "--frames", "20");
+                    "--screenshot", dir.resolve("stream.png").toString(), "--frames", "10");
             assertEquals(0, run.code(), run.err());
-            assertTrue(run.err().contains("REST: frame 20, OK, 1 face(s)"), "base address means /predict:\n" + run.err());
+            assertTrue(run.err().contains("REST: frame 10, OK, 1 face(s)"), "base address means /predict:\n" + run.err());
             assertTrue(run.err().contains(
                     "gRPC stream: stopped: this server has no PredictStream: use --grpc-mode unary;"), run.err());
             assertEquals(1, predictOnly.predictStreamCalls(), "asked once, not again and again");

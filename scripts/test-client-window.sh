@@ -51,4 +51,7 @@ xvfb-run -a -s "-screen 0 1920x1080x24" java -jar client/target/client.jar --sou
 grep -q "the window was painted [1-9]" "$work/client.log" || { echo "client-window: the window never painted" >&2; exit 1; }
 grep -q "^REST: frame .*, OK, 1 face" "$work/client.log" || { echo "client-window: no REST answer" >&2; exit 1; }
 grep -q "^gRPC: frame .*, OK, 1 face" "$work/client.log" || { echo "client-window: no gRPC answer" >&2; exit 1; }
+# Each protocol warms up before the first measured frame; its first call is shown apart from the statistics.
+grep -q "^REST: .*, first call [0-9]" "$work/client.log" || { echo "client-window: no REST first call" >&2; exit 1; }
+grep -q "^gRPC: .*, first call [0-9]" "$work/client.log" || { echo "client-window: no gRPC first call" >&2; exit 1; }
 java scripts/CheckScreenshot.java "$out" 1500 1046

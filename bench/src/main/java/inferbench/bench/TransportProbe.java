@@ -1,5 +1,6 @@
 package inferbench.bench;
 
+import inferbench.client.transport.NotOfferedException;
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ final class TransportProbe {
         Frames.Frame frame = frames.forTicket(0);
         try (Transport transport = kind.open(servers.restUrl(), servers.grpcTarget())) {
             return judge(kind, frame, transport.send(frame.jpeg(), save), save);
+        } catch (NotOfferedException e) { // no such gRPC method, or no such REST path
+            return new Result(kind, Outcome.NOT_OFFERED, e.getMessage());
         } catch (Exception e) {
             return new Result(kind, Outcome.FAILED, String.valueOf(e));
         }

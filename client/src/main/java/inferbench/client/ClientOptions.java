@@ -1,6 +1,7 @@
 package inferbench.client;
 
 import inferbench.client.source.FrameSources;
+import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
 import inferbench.config.Config;
 import inferbench.samples.SampleFrames;
@@ -10,11 +11,14 @@ import java.nio.file.Path;
 /**
  * The client's command line, read with {@link Config} (flags, then environment, then defaults).
  *
- * @param screenshot where to write the rendered window, or null for the interactive window
- * @param frames     frames to run before the screenshot
+ * @param restClient   the HTTP client under REST: the JDK's HttpClient, or the tuned hand-written one
+ * @param grpcTimeLimit how a unary gRPC call's 5 s are kept: a gRPC deadline, or the waiting thread
+ * @param screenshot   where to write the rendered window, or null for the interactive window
+ * @param frames       frames to run before the screenshot
  */
 public record ClientOptions(URI rest, String grpc, String source, Controls.Mode mode, boolean save, int fps,
-                            int quality, boolean grpcStream, Path screenshot, int frames) {
+                            int quality, boolean grpcStream, RestTransport.Client restClient,
+                            GrpcUnaryTransport.TimeLimit grpcTimeLimit, Path screenshot, int frames) {
 
     public static final String USAGE = """
             Usage: java -jar client/target/client.jar [options]    (or: make client ARGS="...")
@@ -22,10 +26,15 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
             Sends the same camera frames to the REST and the gRPC server and shows both answers side
             by side. Keys: %s.
 
-              --rest URL        REST endpoint (REST_URL, default http://localhost:8001/predict)
+              --rest URL        REST server (REST_URL, default http://localhost:8001/predict); a
+                                base address such as http://localhost:8001 means its /predict
               --grpc HOST:PORT  gRPC server (GRPC_TARGET, default localhost:50051)
               --grpc-mode M     unary (Predict, one call per frame, default) or stream (PredictStream,
                                 one long-lived call)
+              --rest-client C   REST's HTTP client (REST_CLIENT, default jdk): jdk, the JDK's HttpClient;
+                                tuned, the hand-written one (the calling thread does the I/O)
+              --grpc-deadline D the 5 s limit of a unary call (GRPC_DEADLINE, default on): on, a gRPC
+                                deadline; off, none (the waiting thread cancels the call)
             %s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
               --save            start with saving on (the servers store each frame)
               --fps N           frames per second read from the source (default 30)
@@ -49,6 +58,20 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
         if (!grpcMode.equals("unary") && !grpcMode.equals("stream")) {
             throw new IllegalArgumentException("--grpc-mode must be unary or stream, got '" + grpcMode + "'");
         }
+        String restClient = config.get("rest-client", "REST_CLIENT", "jdk");
+        if (!restClient.equals("jdk") && !restClient.equals("tuned")) {
+            throw new IllegalArgumentException("--rest-client (REST_CLIENT) must be jdk or tuned, got '"
+                    + restClient + "'");
+        }
+        String deadline = config.get("grpc-deadline", "GRPC_DEADLINE", "on");
+        if (!deadline.equals("on") && !deadline.equals("off")) {
+            throw new IllegalArgumentException("--grpc-deadline (GRPC_DEADLINE) must be on or off, got '"
+                    + deadline + "'");
+        }
+        if (config.has("grpc-deadline") && grpcMode.equals("stream")) {
+            throw new IllegalArgumentException("--grpc-deadline is for unary calls: a stream has no deadline,"
+                    + " each frame waits at most 5 s");
+        }
         String screenshot = config.get("screenshot", null, null);
         if (screenshot != null && !screenshot.toLowerCase().endsWith(".png")) {
             throw new IllegalArgumentException("--screenshot writes a PNG: give a file name ending in .png");
@@ -60,6 +83,9 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                 (int) config.getLong("fps", null, 30, 1, 120),
                 (int) config.getLong("quality", null, SampleFrames.JPEG_QUALITY, 1, 100),
                 grpcMode.equals("stream"),
+                restClient.equals("tuned") ? RestTransport.Client.TUNED : RestTransport.Client.JDK,
+                deadline.equals("on") ? GrpcUnaryTransport.TimeLimit.DEADLINE
+                        : GrpcUnaryTransport.TimeLimit.WAITING_THREAD,
                 screenshot == null ? null : Path.of(screenshot),
                 (int) config.getLong("frames", null, 60, 1, 100_000));
         if (config.has("frames") && screenshot == null) {

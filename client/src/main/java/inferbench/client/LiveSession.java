@@ -3,6 +3,7 @@ package inferbench.client;
 import inferbench.client.source.FrameSource;
 import inferbench.client.transport.Transport;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -11,6 +12,10 @@ import java.util.logging.Logger;
  * A running client without its window: a capture thread that reads frames at a steady rate
  * into {@link LatestFrame}, and one {@link ProtocolWorker} thread per protocol. The window,
  * the screenshot mode and the tests all drive it the same way.
+ *
+ * <p>The capture first reads one warm-up frame (frame 0), with which every worker makes its
+ * uncounted warm-up calls, and starts its steady rate at frame 1 once they are done, so the
+ * frame limit and the statistics cover measured frames only.
  */
 public final class LiveSession implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(LiveSession.class.getName());
@@ -25,6 +30,7 @@ public final class LiveSession implements AutoCloseable {
     private final PanelState grpc;
     private final Thread capture;
     private final List<Thread> workers;
+    private final CountDownLatch warmedUp = new CountDownLatch(2);
     private volatile String sourceProblem = "";
     private volatile long captured;
     private boolean closed;
@@ -44,8 +50,10 @@ public final class LiveSession implements AutoCloseable {
         this.grpc = new PanelState(grpcTransport.name(), grpcTarget);
         this.capture = new Thread(() -> captureLoop(frameLimit), "capture");
         this.workers = List.of(
-                new Thread(new ProtocolWorker(restTransport, rest, frames, controls, Controls.Mode::rest), "rest-worker"),
-                new Thread(new ProtocolWorker(grpcTransport, grpc, frames, controls, Controls.Mode::grpc), "grpc-worker"));
+                new Thread(new ProtocolWorker(restTransport, rest, frames, controls, Controls.Mode::rest, warmedUp),
+                        "rest-worker"),
+                new Thread(new ProtocolWorker(grpcTransport, grpc, frames, controls, Controls.Mode::grpc, warmedUp),
+                        "grpc-worker"));
     }
 
     public void start() {
@@ -77,7 +85,8 @@ public final class LiveSession implements AutoCloseable {
 
     /**
      * Waits until capture has stopped (frame limit reached, or the source failed) and each
-     * enabled protocol has dealt with the last frame: answered, failed or timed out.
+     * enabled protocol has dealt with the last frame: answered, failed or timed out. The time
+     * should allow for the warm-up: up to {@link ProtocolWorker#WARM_UP_LIMIT} and one call more.
      */
     public boolean awaitLastFrame(long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -121,11 +130,13 @@ public final class LiveSession implements AutoCloseable {
         }
     }
 
-    /** Reads frames at the requested rate; a camera slower than that sets its own pace. */
+    /** Reads frames at the requested rate, after the warm-up; a camera slower than that sets its own pace. */
     private void captureLoop(long frameLimit) {
         long period = 1_000_000_000L / fps;
-        long next = System.nanoTime();
         try {
+            frames.publish(new Frame(0, source.next(), jpegQuality));
+            warmedUp.await(); // each worker's warm-up has a time limit, and ends when the session closes
+            long next = System.nanoTime();
             for (long id = 1; frameLimit == 0 || id <= frameLimit; id++) {
                 frames.publish(new Frame(id, source.next(), jpegQuality));
                 captured = id;

@@ -60,8 +60,8 @@ final class MetricsCard {
 
     /**
      * A round number of milliseconds a little above the higher of the two panels' recent p95,
-     * so one slow request (the first, which opens the connection) does not flatten the rest;
-     * values above the scale are drawn at the top edge.
+     * so one slow request (after a reconnect, say) does not flatten the rest; values above the
+     * scale are drawn at the top edge.
      */
     static double sharedScale(LatencyMetrics.Snapshot a, LatencyMetrics.Snapshot b) {
         double high = Math.max(1, 1.2 * Math.max(recentP95(a.history()), recentP95(b.history())));
@@ -114,15 +114,22 @@ final class MetricsCard {
         if (!panel.enabled()) {
             text = "disabled: press " + key + " or 3 to send frames";
             color = Theme.MUTED;
+        } else if (panel.stopped()) {
+            text = "stopped: " + panel.error();
+            color = Theme.BAD;
         } else if (!panel.error().isEmpty()) {
             text = "error: " + panel.error() + ", retrying";
             color = Theme.BAD;
+        } else if (panel.warmingUp()) {
+            text = "warming up: " + ProtocolWorker.WARM_UP_CALLS + " calls, not counted";
+            color = Theme.MUTED;
         } else if (panel.reply() == null) {
             text = "connecting...";
             color = Theme.MUTED;
         } else {
             text = "ok, " + panel.metrics().replies() + " replies" + (panel.metrics().errors() > 0
-                    ? ", " + panel.metrics().errors() + " errors" : "") + " since reset";
+                    ? ", " + panel.metrics().errors() + " errors" : "") + " since reset"
+                    + (Double.isNaN(panel.firstCallMs()) ? "" : " · first call " + duration(panel.firstCallMs()));
             color = Theme.GOOD;
         }
         g.setColor(color);
@@ -190,6 +197,12 @@ final class MetricsCard {
         }
         int n = reply.detectionCount();
         return (n == 1 ? "1 face" : n + " faces") + ", " + reply.status();
+    }
+
+    /** A time that may be long, such as a first call: "166 ms" or "1.9 s". */
+    static String duration(double millis) {
+        return Double.isNaN(millis) ? "-" : millis < 1000 ? String.format(Locale.ROOT, "%.0f ms", millis)
+                : String.format(Locale.ROOT, "%.1f s", millis / 1000);
     }
 
     static String ms(double value) {

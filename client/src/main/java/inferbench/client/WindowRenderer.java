@@ -108,7 +108,7 @@ public final class WindowRenderer {
             }
             badge(g, panel, at, accent);
             if (!panel.error().isEmpty()) {
-                banner(g, at, panel.error());
+                banner(g, at, panel.stopped() ? panel.error() : panel.error() + ", retrying");
             }
         }
         g.setColor(accent);
@@ -164,14 +164,14 @@ public final class WindowRenderer {
     }
 
     /** The last error across the bottom of the picture, which stays the last one answered. */
-    private static void banner(Graphics2D g, Point at, String error) {
+    private static void banner(Graphics2D g, Point at, String text) {
         g.setComposite(AlphaComposite.getInstance(AlphaComposite.SRC_OVER, 0.78f));
         g.setColor(Theme.BACKGROUND);
         g.fillRect(at.x, at.y + SIDE - 56, SIDE, 56);
         g.setComposite(AlphaComposite.SrcOver);
         g.setFont(Theme.HEADING);
         g.setColor(Theme.BAD);
-        centre(g, MetricsCard.fit(g, error + ", retrying", SIDE - 40), at.x + SIDE / 2, at.y + SIDE - 20);
+        centre(g, MetricsCard.fit(g, text, SIDE - 40), at.x + SIDE / 2, at.y + SIDE - 20);
     }
 
     private static void emptySquare(Graphics2D g, Point at, String text, Color color) {

@@ -7,6 +7,7 @@ import inferbench.client.source.ImageSource;
 import inferbench.client.source.MatImages;
 import inferbench.client.transport.GrpcStreamTransport;
 import inferbench.client.transport.GrpcUnaryTransport;
+import inferbench.client.transport.PredictOnlyServer;
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.TestServers;
@@ -32,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The whole client against the real REST and gRPC servers, headless. */
 @Timeout(120)
 class ClientEndToEndTest {
-    private static final int FRAMES = 30;
+    private static final int FRAMES = 15;
     private static TestServers servers;
 
     @BeforeAll
@@ -47,7 +48,7 @@ class ClientEndToEndTest {
 
     @ParameterizedTest(name = "gRPC {0}")
     @ValueSource(strings = {"unary", "stream"})
-    void thirtySampleFramesShowOneFaceWithEqualBoxesInBothPanels(String grpcMode) throws Exception {
+    void sampleFramesShowOneFaceWithEqualBoxesInBothPanels(String grpcMode) throws Exception {
         Transport grpc = grpcMode.equals("stream") ? new GrpcStreamTransport(servers.grpcTarget())
                 : new GrpcUnaryTransport(servers.grpcTarget());
         WindowView view;
@@ -91,6 +92,50 @@ class ClientEndToEndTest {
         BufferedImage picture = ImageIO.read(png.toFile());
         assertEquals(WindowRenderer.WIDTH, picture.getWidth());
         assertEquals(WindowRenderer.HEIGHT, picture.getHeight());
+    }
+
+    @Test
+    void theFirstCallAndTheWarmUpAreKeptOutOfTheStatistics() throws Exception {
+        WindowView view;
+        int frames = 10;
+        try (PredictOnlyServer slowStart = PredictOnlyServer.startWithSlowFirstCall(1500);
+             LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
+                     new RestTransport(servers.restUrl(), RestTransport.Body.MULTIPART), "rest",
+                     new GrpcUnaryTransport(slowStart.target()), "grpc",
+                     new Controls(Controls.Mode.BOTH, false), 30, SampleFrames.JPEG_QUALITY, frames)) {
+            session.start();
+            assertTrue(session.awaitLastFrame(60_000), "both protocols answered the last frame");
+            view = session.view();
+            LatencyMetrics.Snapshot grpc = view.grpc().metrics();
+            assertTrue(view.grpc().firstCallMs() >= 1500, "first call " + view.grpc().firstCallMs());
+            assertTrue(grpc.replies() > 0 && grpc.p95Ms() < 1000, "p95 " + grpc.p95Ms() + " of " + grpc.replies());
+            assertEquals(ProtocolWorker.WARM_UP_CALLS, slowStart.predictCalls() - grpc.replies() - grpc.errors(),
+                    "the warm-up calls were made, and not counted");
+        }
+        assertEquals(frames, view.rest().frameId(), "the frame limit counts measured frames only");
+        assertTrue(view.rest().firstCallMs() > 0);
+        assertTrue(view.rest().metrics().replies() <= frames);
+    }
+
+    @Test
+    void stopsSendingToAServerThatDoesNotOfferTheCallAndSaysWhatToDo(@TempDir Path dir) throws Exception {
+        String restBase = "http://127.0.0.1:" + servers.rest.address().getPort();
+        try (PredictOnlyServer predictOnly = PredictOnlyServer.start()) {
+            ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", restBase,
+                    "--grpc", predictOnly.target(), "--grpc-mode", "stream",
+                    "--screenshot", dir.resolve("stream.png").toString(), "--frames", "10");
+            assertEquals(0, run.code(), run.err());
+            assertTrue(run.err().contains("REST: frame 10, OK, 1 face(s)"), "base address means /predict:\n" + run.err());
+            assertTrue(run.err().contains(
+                    "gRPC stream: stopped: this server has no PredictStream: use --grpc-mode unary;"), run.err());
+            assertEquals(1, predictOnly.predictStreamCalls(), "asked once, not again and again");
+        }
+        ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", restBase + "/healthz",
+                "--grpc", servers.grpcTarget(), "--screenshot", dir.resolve("rest.png").toString(), "--frames", "3");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("REST: stopped: POST /healthz got HTTP 405 (Method Not Allowed): not a /predict"
+                + " address: give --rest the server's address, such as http://localhost:8001;"), run.err());
+        assertTrue(run.err().contains("gRPC: frame 3, OK, 1 face(s)"), run.err());
     }
 
     @ParameterizedTest(name = "gRPC {0}")

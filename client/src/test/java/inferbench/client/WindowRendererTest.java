@@ -92,7 +92,7 @@ class WindowRendererTest {
         metrics.record(12.5, 0);
         metrics.record(14.5, 33_000_000);
         return new PanelView(protocol, "localhost", enabled, image, image == null ? 0 : 7, reply, "", false,
-                metrics.snapshot());
+                false, false, 166, metrics.snapshot());
     }
 
     static WindowView view(PanelView rest, PanelView grpc) {

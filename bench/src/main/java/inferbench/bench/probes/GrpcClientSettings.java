@@ -49,7 +49,7 @@ public final class GrpcClientSettings {
         ManagedChannel noRetry = channel(target).disableRetry().build();
         var withRetry = InferenceGrpc.newBlockingStub(defaults);
         var blocking = InferenceGrpc.newBlockingStub(noRetry);
-        GrpcUnaryTransport transport = new GrpcUnaryTransport(noRetry);
+        GrpcUnaryTransport transport = new GrpcUnaryTransport(noRetry, GrpcUnaryTransport.TimeLimit.WAITING_THREAD);
         List<Setup> setups = List.of(
                 new Setup("retries, 5 s deadline (grpc-java's defaults)",
                         jpeg -> withRetry.withDeadlineAfter(5, SECONDS).predict(image(jpeg)).getLatencyMs()),

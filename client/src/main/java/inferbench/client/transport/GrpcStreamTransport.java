@@ -72,7 +72,8 @@ public final class GrpcStreamTransport implements Transport {
                     + " s; the call was cancelled and the next frame opens a new one");
         }
         if (answer instanceof Throwable error) {
-            return GrpcWire.failure(error, channel, requestBytes);
+            return GrpcWire.failure(error, channel, requestBytes,
+                    InferenceGrpc.getPredictStreamMethod().getBareMethodName());
         }
         throw new IOException("gRPC stream: the server ended the call without answering the frame");
     }

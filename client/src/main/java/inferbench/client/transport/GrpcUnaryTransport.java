@@ -5,6 +5,8 @@ import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,47 +14,85 @@ import java.util.concurrent.TimeoutException;
 /**
  * gRPC unary {@code Predict}: one call per frame on one long-lived channel, answered within 5 s.
  *
- * <p>The 5 s limit is kept by the waiting thread, which cancels the call when it runs out (the
- * server then drops the frame if it is still waiting for a worker), and not by a gRPC deadline.
- * A deadline arms a timer for every call on both ends, and that measured 0.05 to 0.1 ms more
- * overhead per call at 1 in flight (README, "Where the overhead goes"). On the client's own
- * channels (directExecutor) the future completes on the event loop, which wakes the waiting
- * thread once per call.
+ * <p>By default the 5 s are a gRPC deadline on a blocking stub, as a student would write it:
+ * the deadline travels with the call, so the server drops the frame too when time is up. The
+ * tuned variant ({@link TimeLimit#WAITING_THREAD}) sets no deadline: the waiting thread gives
+ * up on a future and cancels the call, which the server also learns of. A deadline arms a timer
+ * for every call on both ends; docs/benchmark.md says what leaving it out saves.
  *
  * <p>Thread safe: a channel and its stubs may be shared, and the channel multiplexes the calls
  * of several threads over one HTTP/2 connection.
  */
 public final class GrpcUnaryTransport implements Transport {
+    private static final String METHOD = InferenceGrpc.getPredictMethod().getBareMethodName();
+
+    /** How a call's time limit is kept. */
+    public enum TimeLimit {
+        /** {@code withDeadlineAfter}: the deadline goes to the server with the call. */
+        DEADLINE,
+        /** No deadline: the calling thread waits at most the limit on a future, then cancels. */
+        WAITING_THREAD
+    }
+
     private final ManagedChannel channel;
     private final boolean ownsChannel;
-    private final InferenceGrpc.InferenceFutureStub stub;
+    private final TimeLimit limit;
+    private final InferenceGrpc.InferenceBlockingStub blockingStub;
+    private final InferenceGrpc.InferenceFutureStub futureStub;
 
-    /** Opens its own channel to {@code target} (host:port), closed by {@link #close()}. */
+    /** Opens its own channel to {@code target} (host:port), closed by {@link #close()}; calls have a deadline. */
     public GrpcUnaryTransport(String target) {
-        this(GrpcWire.openChannel(target), true);
+        this(target, TimeLimit.DEADLINE);
+    }
+
+    public GrpcUnaryTransport(String target, TimeLimit limit) {
+        this(GrpcWire.openChannel(target), true, limit);
     }
 
     /** Uses a channel the caller owns and closes. */
-    public GrpcUnaryTransport(ManagedChannel channel) {
-        this(channel, false);
+    public GrpcUnaryTransport(ManagedChannel channel, TimeLimit limit) {
+        this(channel, false, limit);
     }
 
-    private GrpcUnaryTransport(ManagedChannel channel, boolean ownsChannel) {
+    private GrpcUnaryTransport(ManagedChannel channel, boolean ownsChannel, TimeLimit limit) {
         this.channel = channel;
         this.ownsChannel = ownsChannel;
-        this.stub = InferenceGrpc.newFutureStub(channel);
+        this.limit = limit;
+        this.blockingStub = InferenceGrpc.newBlockingStub(channel);
+        this.futureStub = InferenceGrpc.newFutureStub(channel);
     }
 
     @Override
     public String name() {
-        return "gRPC";
+        return limit == TimeLimit.DEADLINE ? "gRPC" : "gRPC no deadline";
     }
 
     @Override
-    public Reply send(byte[] jpeg, boolean save) throws InterruptedException, TimeoutException {
+    public Reply send(byte[] jpeg, boolean save) throws Exception {
         Image image = GrpcWire.image(jpeg, save);
         long requestBytes = image.getSerializedSize();
-        ListenableFuture<Detection> call = stub.predict(image);
+        return limit == TimeLimit.DEADLINE ? withDeadline(image, requestBytes) : timedByCaller(image, requestBytes);
+    }
+
+    private Reply withDeadline(Image image, long requestBytes) throws Exception {
+        try {
+            Detection detection = blockingStub.withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .predict(image);
+            return GrpcWire.reply(detection, requestBytes);
+        } catch (StatusRuntimeException e) {
+            if (Thread.interrupted()) { // the blocking stub cancels the call and keeps the interrupt
+                throw new InterruptedException("the gRPC call was cancelled");
+            }
+            if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
+                channel.resetConnectBackoff(); // as GrpcWire.failure does: the server may be back
+                throw new TimeoutException("gRPC: no answer within " + TIMEOUT.toSeconds() + " s (deadline exceeded)");
+            }
+            return GrpcWire.failure(e, channel, requestBytes, METHOD);
+        }
+    }
+
+    private Reply timedByCaller(Image image, long requestBytes) throws Exception {
+        ListenableFuture<Detection> call = futureStub.predict(image);
         try {
             return GrpcWire.reply(call.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), requestBytes);
         } catch (TimeoutException e) {
@@ -62,7 +102,7 @@ public final class GrpcUnaryTransport implements Transport {
             call.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            return GrpcWire.failure(e.getCause(), channel, requestBytes);
+            return GrpcWire.failure(e.getCause(), channel, requestBytes, METHOD);
         }
     }
 

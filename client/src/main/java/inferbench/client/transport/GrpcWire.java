@@ -24,8 +24,8 @@ final class GrpcWire {
      *
      * <p>Retries are off. A live video client never sends a frame twice, since the next frame is
      * newer, and grpc-java's retry layer, on by default, wraps every call even when no retry
-     * ever happens: with it, gRPC unary's overhead at 1 in flight measured about 0.15 ms more
-     * (README, "Where the overhead goes"). A call that fails is reported, and the caller moves on.
+     * ever happens (docs/benchmark.md says what it costs). A call that fails is reported, and
+     * the caller moves on.
      */
     static ManagedChannel openChannel(String target) {
         return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
@@ -73,11 +73,15 @@ final class GrpcWire {
     /**
      * A call that ended in an error instead of a Detection. UNAVAILABLE, DEADLINE_EXCEEDED and
      * CANCELLED are what grpc-java reports itself when no answer came (no connection, the call
-     * was cut): those are thrown, as {@link Transport#send} promises. Any other status was the
-     * server's answer, such as INVALID_ARGUMENT for a bad frame or RESOURCE_EXHAUSTED when busy,
-     * and becomes a refused Reply.
+     * was cut): those are thrown, as {@link Transport#send} promises. UNIMPLEMENTED means the
+     * server has no such method, and is thrown as {@link NotOfferedException}. Any other status
+     * was the server's answer to this frame, such as INVALID_ARGUMENT for a bad frame or
+     * RESOURCE_EXHAUSTED when busy, and becomes a refused Reply.
+     *
+     * @param method the method called, such as "PredictStream"
      */
-    static Reply failure(Throwable error, ManagedChannel channel, long requestBytes) {
+    static Reply failure(Throwable error, ManagedChannel channel, long requestBytes, String method)
+            throws NotOfferedException {
         Status status = Status.fromThrowable(error);
         switch (status.getCode()) {
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
@@ -86,6 +90,7 @@ final class GrpcWire {
                 channel.resetConnectBackoff();
                 throw status.asRuntimeException();
             }
+            case UNIMPLEMENTED -> throw new NotOfferedException(method, "this server has no " + method);
             default -> {
                 return Reply.refused(describe(status), requestBytes, 0);
             }

@@ -16,13 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One kept-alive HTTP/1.1 connection that carries one request at a time: the calling thread
- * writes the request and reads the response itself.
- *
- * <p>Why not {@code java.net.http.HttpClient}: it passes every request and response between
- * its selector thread, its executor and the caller, and on the 2-vCPU machine the benchmark
- * ran on each hand-off costs about 0.1 ms. With the same server, a frame's transport overhead
- * was 1.2 ms through HttpClient and 0.66 ms this way. Python's {@code requests}, which the
- * original client used, works this way too: one blocking socket per connection.
+ * writes the request and reads the response itself, with no other thread involved. The tuned
+ * REST client ({@link HttpConnectionPool}) is made of these.
  *
  * <p>Every wait (connect, write, read) ends at the request's deadline, which a plain blocking
  * socket cannot do for writes; hence a non-blocking channel and a selector of its own. A
@@ -31,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class HttpConnection implements Closeable {
     static final int MAX_HEAD_BYTES = 64 * 1024;
-    static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+    static final int MAX_BODY_BYTES = HttpPoster.MAX_REPLY_BYTES;
 
     /** A response; {@code reusable} when the connection may carry the next request. */
     record Response(int status, byte[] body, boolean reusable) {

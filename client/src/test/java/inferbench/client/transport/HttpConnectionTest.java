@@ -19,11 +19,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The hand-written HTTP/1.1 client against scripted servers on loopback, for the responses the
  * real REST server never sends but a proxy or another server may: chunked bodies, no length,
- * 1xx, connections closed while idle, silence.
+ * 1xx, connections closed while idle, silence. The keep-alive cases run with the JDK's client too.
  */
 class HttpConnectionTest {
     private static final byte[] HEAD = "POST /predict HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n"
@@ -189,8 +191,9 @@ class HttpConnectionTest {
         done.countDown();
     }
 
-    @Test
-    void aTransportKeepsItsConnectionAliveBetweenRequests() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RestTransport.Client.class)
+    void aTransportKeepsItsConnectionAliveBetweenRequests(RestTransport.Client client) throws Exception {
         int port = serve(socket -> {
             while (true) {
                 readRequest(socket.getInputStream());
@@ -198,7 +201,7 @@ class HttpConnectionTest {
             }
         });
         try (RestTransport rest = new RestTransport(URI.create("http://127.0.0.1:" + port + "/predict"),
-                RestTransport.Body.RAW_JPEG)) {
+                RestTransport.Body.RAW_JPEG, client)) {
             for (int i = 0; i < 5; i++) {
                 assertEquals("OK", rest.send(new byte[3], false).status());
             }
@@ -206,14 +209,15 @@ class HttpConnectionTest {
         assertEquals(1, connections.get());
     }
 
-    @Test
-    void aTransportResendsOnANewConnectionWhenTheServerClosedTheIdleOne() throws Exception {
+    @ParameterizedTest
+    @EnumSource(RestTransport.Client.class)
+    void aTransportResendsOnANewConnectionWhenTheServerClosedTheIdleOne(RestTransport.Client client) throws Exception {
         int port = serve(socket -> { // answers one request per connection, then closes it as if idle too long
             readRequest(socket.getInputStream());
             write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + PREDICT_OK.length() + "\r\n\r\n" + PREDICT_OK);
         });
         try (RestTransport rest = new RestTransport(URI.create("http://127.0.0.1:" + port + "/predict"),
-                RestTransport.Body.RAW_JPEG)) {
+                RestTransport.Body.RAW_JPEG, client)) {
             assertEquals("OK", rest.send(new byte[3], false).status());
             Thread.sleep(100); // let the close reach the client's idle connection
             assertEquals("OK", rest.send(new byte[3], false).status());

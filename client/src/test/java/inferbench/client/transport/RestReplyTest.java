@@ -22,7 +22,7 @@ class RestReplyTest {
         byte[] body = utf8("{\"label\":\"face\",\"boxes\":[[244.8,91.2,141.6,141.6]],\"scores\":[0.9],"
                 + "\"detection_count\":1,\"latency_ms\":31.5,\"filename\":\"20260101_120000_000.jpg\","
                 + "\"status\":\"OK\",\"space\":\"720x720\"}");
-        Reply reply = RestTransport.reply(200, body, 1234);
+        Reply reply = RestReply.of(200, body, 1234);
         assertTrue(reply.ok());
         assertEquals("OK", reply.status());
         assertEquals(List.of(new Box(244.8f, 91.2f, 141.6f, 141.6f)), reply.boxes());
@@ -36,7 +36,7 @@ class RestReplyTest {
 
     @Test
     void turnsAnErrorStatusIntoARefusalWithTheServersDetail() throws IOException {
-        Reply reply = RestTransport.reply(415, utf8("{\"detail\":\"Only image/jpeg supported\"}"), 10);
+        Reply reply = RestReply.of(415, utf8("{\"detail\":\"Only image/jpeg supported\"}"), 10);
         assertFalse(reply.ok());
         assertEquals("ERROR", reply.status());
         assertEquals("HTTP 415: Only image/jpeg supported", reply.error());
@@ -44,15 +44,15 @@ class RestReplyTest {
 
     @Test
     void showsTheStartOfAnErrorBodyThatIsNotJson() throws IOException {
-        Reply reply = RestTransport.reply(502, utf8("<html>\n<body>Bad Gateway</body></html>"), 10);
+        Reply reply = RestReply.of(502, utf8("<html>\n<body>Bad Gateway</body></html>"), 10);
         assertEquals("HTTP 502: <html> <body>Bad Gateway</body></html>", reply.error());
     }
 
     @Test
     void refusesAnOkReplyThatIsNotADetection() {
         IOException e = assertThrows(IOException.class,
-                () -> RestTransport.reply(200, utf8("{\"status\":\"OK\",\"boxes\":[[1,2,3]]}"), 10));
+                () -> RestReply.of(200, utf8("{\"status\":\"OK\",\"boxes\":[[1,2,3]]}"), 10));
         assertTrue(e.getMessage().startsWith("the REST reply is not a /predict answer"), e.getMessage());
-        assertThrows(IOException.class, () -> RestTransport.reply(200, utf8("{\"status\": OK}"), 10));
+        assertThrows(IOException.class, () -> RestReply.of(200, utf8("{\"status\": OK}"), 10));
     }
 }

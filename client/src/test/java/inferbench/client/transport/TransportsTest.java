@@ -10,6 +10,9 @@ import inferbench.json.JsonReader;
 import inferbench.pipeline.Box;
 import inferbench.proto.Image;
 import inferbench.samples.SampleFrames;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;
@@ -19,10 +22,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** The four transports against the real servers. */
+/** Every transport, idiomatic and tuned, against the real servers. */
 @Timeout(60)
 class TransportsTest {
     private static final Box PARITY_BOX = new Box(244.8f, 91.2f, 141.6f, 141.6f);
@@ -45,8 +48,11 @@ class TransportsTest {
     /** Each transport, by the name the benchmark tables will use. */
     enum Kind {
         REST_MULTIPART(s -> new RestTransport(s.restUrl(), RestTransport.Body.MULTIPART)),
+        REST_MULTIPART_TUNED(s -> new RestTransport(s.restUrl(), RestTransport.Body.MULTIPART,
+                RestTransport.Client.TUNED)),
         REST_RAW(s -> new RestTransport(s.restUrl(), RestTransport.Body.RAW_JPEG)),
         GRPC_UNARY(s -> new GrpcUnaryTransport(s.grpcTarget())),
+        GRPC_UNARY_NO_DEADLINE(s -> new GrpcUnaryTransport(s.grpcTarget(), GrpcUnaryTransport.TimeLimit.WAITING_THREAD)),
         GRPC_STREAM(s -> new GrpcStreamTransport(s.grpcTarget()));
 
         final Function<TestServers, Transport> open;
@@ -97,8 +103,8 @@ class TransportsTest {
             assertFalse(refused.ok());
             assertEquals("ERROR", refused.status());
             String expected = switch (kind) {
-                case REST_MULTIPART, REST_RAW -> "HTTP 400: truncated JPEG";
-                case GRPC_UNARY -> "INVALID_ARGUMENT: truncated JPEG";
+                case REST_MULTIPART, REST_MULTIPART_TUNED, REST_RAW -> "HTTP 400: truncated JPEG";
+                case GRPC_UNARY, GRPC_UNARY_NO_DEADLINE -> "INVALID_ARGUMENT: truncated JPEG";
                 case GRPC_STREAM -> "truncated JPEG";
             };
             assertTrue(refused.error().startsWith(expected), refused.error());
@@ -116,24 +122,40 @@ class TransportsTest {
         }
     }
 
-    @Test
-    void countsTheBytesEachProtocolPutsOnTheWire() throws Exception {
-        List<Reply> replies = new ArrayList<>();
-        for (Kind kind : Kind.values()) {
-            try (Transport transport = kind.open.apply(servers)) {
-                replies.add(transport.send(face, false));
-            }
+    @ParameterizedTest
+    @EnumSource(Kind.class)
+    void countsTheBytesEachProtocolPutsOnTheWire(Kind kind) throws Exception {
+        Reply reply;
+        try (Transport transport = kind.open.apply(servers)) {
+            reply = transport.send(face, false);
         }
         int multipartFraming = MultipartBody.withBoundary(new byte[0], "0".repeat(32)).bytes().length;
-        assertEquals(face.length + multipartFraming, replies.get(0).requestBytes());
-        assertEquals(face.length, replies.get(1).requestBytes());
         long protobuf = GrpcWire.image(face, false).getSerializedSize();
-        assertEquals(protobuf, replies.get(2).requestBytes());
-        assertEquals(protobuf, replies.get(3).requestBytes());
         assertEquals(Image.newBuilder().setData(ByteString.copyFrom(face)).setMime("image/jpeg")
                 .build().getSerializedSize(), protobuf);
-        for (Reply reply : replies) {
-            assertTrue(reply.responseBytes() > 20 && reply.responseBytes() < 400, "reply bytes " + reply.responseBytes());
+        long expected = switch (kind) {
+            case REST_MULTIPART, REST_MULTIPART_TUNED -> face.length + multipartFraming;
+            case REST_RAW -> face.length;
+            case GRPC_UNARY, GRPC_UNARY_NO_DEADLINE, GRPC_STREAM -> protobuf;
+        };
+        assertEquals(expected, reply.requestBytes());
+        assertTrue(reply.responseBytes() > 20 && reply.responseBytes() < 400, "reply bytes " + reply.responseBytes());
+    }
+
+    @Test
+    void aBaseAddressMeansItsPredictAndAWrongPathIsNotOffered() throws Exception {
+        URI base = URI.create("http://127.0.0.1:" + servers.rest.address().getPort());
+        assertEquals(servers.restUrl(), RestTransport.predictUrl(base.toString()));
+        assertEquals(servers.restUrl(), RestTransport.predictUrl(base + "/"));
+        for (RestTransport.Client client : RestTransport.Client.values()) {
+            try (Transport rest = new RestTransport(RestTransport.predictUrl(base.toString()),
+                    RestTransport.Body.MULTIPART, client)) {
+                assertEquals("OK", rest.send(face, false).status(), client.toString());
+            }
+            try (Transport rest = new RestTransport(base.resolve("/healthz"), RestTransport.Body.MULTIPART, client)) {
+                NotOfferedException e = assertThrows(NotOfferedException.class, () -> rest.send(face, false));
+                assertEquals("POST /healthz got HTTP 405 (Method Not Allowed): not a /predict address", e.getMessage());
+            }
         }
     }
 
@@ -158,14 +180,36 @@ class TransportsTest {
 
     @Test
     void throwsWhenNoServerAnswers() throws Exception {
-        try (Transport rest = new RestTransport(URI.create("http://127.0.0.1:1/predict"), RestTransport.Body.MULTIPART);
+        URI nowhere = URI.create("http://127.0.0.1:1/predict");
+        try (Transport rest = new RestTransport(nowhere, RestTransport.Body.MULTIPART);
+             Transport restTuned = new RestTransport(nowhere, RestTransport.Body.MULTIPART, RestTransport.Client.TUNED);
              Transport unary = new GrpcUnaryTransport("127.0.0.1:1");
+             Transport unaryNoDeadline = new GrpcUnaryTransport("127.0.0.1:1", GrpcUnaryTransport.TimeLimit.WAITING_THREAD);
              Transport stream = new GrpcStreamTransport("127.0.0.1:1")) {
             assertThrows(ConnectException.class, () -> rest.send(face, false));
-            assertEquals(Status.Code.UNAVAILABLE,
-                    assertThrows(StatusRuntimeException.class, () -> unary.send(face, false)).getStatus().getCode());
-            assertEquals(Status.Code.UNAVAILABLE,
-                    assertThrows(StatusRuntimeException.class, () -> stream.send(face, false)).getStatus().getCode());
+            assertThrows(ConnectException.class, () -> restTuned.send(face, false));
+            for (Transport grpc : List.of(unary, unaryNoDeadline, stream)) {
+                assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class,
+                        () -> grpc.send(face, false)).getStatus().getCode(), grpc.name());
+            }
+        }
+    }
+
+    @Test
+    void aServerWithoutTheMethodIsReportedAsNotOffered() throws Exception {
+        Server none = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create()).build().start();
+        try (PredictOnlyServer predictOnly = PredictOnlyServer.start();
+             Transport stream = new GrpcStreamTransport(predictOnly.target());
+             Transport unary = new GrpcUnaryTransport(predictOnly.target());
+             Transport unaryToNone = new GrpcUnaryTransport("127.0.0.1:" + none.getPort())) {
+            NotOfferedException e = assertThrows(NotOfferedException.class, () -> stream.send(face, false));
+            assertEquals("this server has no PredictStream", e.getMessage());
+            assertEquals("PredictStream", e.call());
+            assertEquals("NO_DETECTION", unary.send(face, false).status(), "the server does offer Predict");
+            e = assertThrows(NotOfferedException.class, () -> unaryToNone.send(face, false));
+            assertEquals("this server has no Predict", e.getMessage());
+        } finally {
+            none.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

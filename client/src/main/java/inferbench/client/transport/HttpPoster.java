@@ -1,0 +1,28 @@
+package inferbench.client.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The HTTP client under {@link RestTransport}: sends one POST and returns the status and body
+ * of the answer, or throws when none came within {@link Transport#TIMEOUT}. Two of them, so
+ * the benchmark can measure what the client library costs: {@link JdkHttpPoster} (the JDK's
+ * {@code HttpClient}, the default) and {@link HttpConnectionPool} (hand-written, tuned).
+ *
+ * <p>Both keep connections alive between requests and are thread safe, with one connection
+ * per request in flight. Neither reads a reply body over {@link #MAX_REPLY_BYTES}.
+ */
+interface HttpPoster extends AutoCloseable {
+    /** A detection reply is a few hundred bytes; anything near this is not one. */
+    int MAX_REPLY_BYTES = 4 * 1024 * 1024;
+
+    /** A response: its status code and whole body. */
+    record Answer(int status, byte[] body) {
+    }
+
+    Answer post(URI url, String contentType, byte[] body) throws IOException, TimeoutException, InterruptedException;
+
+    @Override
+    void close();
+}

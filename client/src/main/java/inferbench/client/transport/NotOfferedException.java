@@ -1,0 +1,22 @@
+package inferbench.client.transport;
+
+import java.io.IOException;
+
+/**
+ * The server answered that it does not offer what was asked at all, so sending again will not
+ * help: a gRPC server without the method (status UNIMPLEMENTED, such as one with no
+ * {@code PredictStream}), or an HTTP 404 or 405 for the REST address (not a /predict URL).
+ */
+public final class NotOfferedException extends IOException {
+    private final String call;
+
+    /** @param call what was asked for: a gRPC method's name, such as "PredictStream", or "POST /predict" */
+    NotOfferedException(String call, String message) {
+        super(message);
+        this.call = call;
+    }
+
+    public String call() {
+        return call;
+    }
+}

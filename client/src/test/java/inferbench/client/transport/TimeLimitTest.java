@@ -1,0 +1,155 @@
+package inferbench.client.transport;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import inferbench.proto.Detection;
+import inferbench.proto.Image;
+import inferbench.proto.InferenceGrpc;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.Server;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.io.EOFException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The 5 s limit of the idiomatic transports and their tuned variants, against servers that take
+ * a request and never finish answering it. (The tuned REST client's limits are tested with short
+ * deadlines in HttpConnectionTest.) The cases run at once, so the test takes 5 s, not 20.
+ */
+@Timeout(30)
+class TimeLimitTest {
+    private static final byte[] FRAME = {1, 2, 3};
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() throws Exception {
+        pool.shutdownNow();
+        for (AutoCloseable c : toClose) {
+            c.close();
+        }
+    }
+
+    @Test
+    void everyTransportGivesUpAfterTheLimitAndTheServerLearnsOfIt() throws Exception {
+        CountDownLatch grpcCalls = new CountDownLatch(2);
+        CountDownLatch grpcCancels = new CountDownLatch(2);
+        Server silent = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(new InferenceGrpc.InferenceImplBase() {
+                    @Override
+                    public void predict(Image image, StreamObserver<Detection> reply) {
+                        ((ServerCallStreamObserver<Detection>) reply).setOnCancelHandler(grpcCancels::countDown);
+                        grpcCalls.countDown();
+                    }
+                })
+                .build()
+                .start();
+        toClose.add(() -> silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
+        String grpcTarget = "127.0.0.1:" + silent.getPort();
+        CountDownLatch restEnded = new CountDownLatch(1);
+        int neverAnswers = scriptedServer(socket -> readRequest(socket.getInputStream()), null);
+        int stallsTheBody = scriptedServer(socket -> {
+            readRequest(socket.getInputStream());
+            socket.getOutputStream().write("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"status\""
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+        }, restEnded);
+
+        Map<String, Transport> cases = new LinkedHashMap<>();
+        cases.put("gRPC unary, deadline", new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.DEADLINE));
+        cases.put("gRPC unary, waiting thread",
+                new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.WAITING_THREAD));
+        cases.put("REST (JDK), no answer", new RestTransport(URI.create("http://127.0.0.1:" + neverAnswers + "/predict"),
+                RestTransport.Body.RAW_JPEG));
+        cases.put("REST (JDK), body stalls", new RestTransport(URI.create("http://127.0.0.1:" + stallsTheBody
+                + "/predict"), RestTransport.Body.RAW_JPEG));
+        toClose.addAll(cases.values());
+        Map<String, Future<Throwable>> outcomes = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        cases.forEach((name, transport) -> outcomes.put(name, pool.submit(() -> {
+            try {
+                transport.send(FRAME, false);
+                return null;
+            } catch (Throwable e) {
+                return e;
+            }
+        })));
+
+        for (Map.Entry<String, Future<Throwable>> outcome : outcomes.entrySet()) {
+            Throwable e = outcome.getValue().get(20, TimeUnit.SECONDS);
+            assertTrue(e instanceof TimeoutException, outcome.getKey() + ": " + e);
+            assertTrue(e.getMessage().contains("no answer within 5 s"), outcome.getKey() + ": " + e.getMessage());
+        }
+        assertTrue(System.nanoTime() - start >= Transport.TIMEOUT.toNanos(), "gave up before the limit");
+        assertTrue(grpcCalls.await(0, TimeUnit.SECONDS), "both calls reached the gRPC server");
+        assertTrue(grpcCancels.await(5, TimeUnit.SECONDS), "the gRPC server saw both calls end");
+        assertTrue(restEnded.await(5, TimeUnit.SECONDS), "the REST client closed the stalled connection");
+    }
+
+    /** What a scripted server does with one connection before it waits for the client to go away. */
+    private interface Script {
+        void run(Socket socket) throws Exception;
+    }
+
+    /** A server that runs the script on each connection, then reads until the client closes it. */
+    private int scriptedServer(Script script, CountDownLatch clientClosed) throws Exception {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        toClose.add(server);
+        pool.submit(() -> {
+            while (!server.isClosed()) {
+                try (Socket socket = server.accept()) {
+                    socket.setSoTimeout(15_000); // a client that never closes must not hold this thread for ever
+                    script.run(socket);
+                    while (socket.getInputStream().read() >= 0) {
+                        // the client sends nothing more; wait for it to close
+                    }
+                    if (clientClosed != null) {
+                        clientClosed.countDown();
+                    }
+                } catch (Exception e) {
+                    // a reset counts as closed too
+                    if (clientClosed != null) {
+                        clientClosed.countDown();
+                    }
+                }
+            }
+            return null;
+        });
+        return server.getLocalPort();
+    }
+
+    /** Reads a request's head and its 3-byte body, as the tests send. */
+    private static void readRequest(InputStream in) throws Exception {
+        int matched = 0;
+        while (matched < 4) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("client went away");
+            }
+            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
+        }
+        assertEquals(3, in.readNBytes(3).length);
+    }
+}

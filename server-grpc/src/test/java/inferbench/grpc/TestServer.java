@@ -23,6 +23,7 @@ final class TestServer implements AutoCloseable {
     final GrpcServer server;
     final ManagedChannel channel;
     private final List<ManagedChannel> channels = new ArrayList<>();
+    private boolean stopped;
 
     private TestServer(GrpcServer server) {
         this.server = server;
@@ -54,11 +55,21 @@ final class TestServer implements AutoCloseable {
         return InferenceGrpc.newStub(channel).withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS);
     }
 
+    /** The server's one stop, as the main flow makes it; {@link #close} then only closes the channels. */
+    synchronized boolean stop(Duration grace) {
+        stopped = true;
+        return server.stop(grace);
+    }
+
     @Override
     public void close() throws InterruptedException {
         for (ManagedChannel c : channels) {
             c.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        server.stop(Duration.ofSeconds(5));
+        synchronized (this) {
+            if (!stopped) {
+                stop(Duration.ofSeconds(5));
+            }
+        }
     }
 }

@@ -1,23 +1,26 @@
 package inferbench.grpc;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The bytes of messages still arriving, all calls together, and which calls give way when they
- * pass the limit: the ones holding the most. A client stalling in the middle of large messages
- * then loses its calls, while the small frames of everyone else go on arriving; the rule needs
- * no guess about who is an attacker.
+ * pass the limit: those whose message has been arriving the longest. A webcam frame arrives in
+ * milliseconds, so the oldest partial messages are the stalled ones, whatever their size: an
+ * attacker cannot keep its stalled uploads in memory by making them small, only by sending
+ * fresh ones faster than the limit fills.
  *
  * @param <C> the calls, as the caller names them
  */
 final class MessageMemory<C> {
     private final long limit;
-    private final Map<C, Long> held = new HashMap<>();
+    /** Bytes held per call, the call whose message started first first. */
+    private final Map<C, Long> held = new LinkedHashMap<>();
     private final Set<C> gaveWay = new HashSet<>();
     private long total;
 
@@ -28,7 +31,7 @@ final class MessageMemory<C> {
     /**
      * Counts {@code bytes} more of {@code call}'s message.
      *
-     * @return the calls that must be ended to stay within the limit, largest first; usually none
+     * @return the calls that must be ended to stay within the limit, oldest first; usually none
      */
     synchronized List<C> add(C call, long bytes) {
         if (gaveWay.contains(call)) {
@@ -37,22 +40,12 @@ final class MessageMemory<C> {
         held.merge(call, bytes, Long::sum);
         total += bytes;
         List<C> givingWay = new ArrayList<>(0);
-        while (total > limit) {
-            C largest = null;
-            long most = 0;
-            for (Map.Entry<C, Long> entry : held.entrySet()) {
-                if (entry.getValue() > most) {
-                    largest = entry.getKey();
-                    most = entry.getValue();
-                }
-            }
-            if (largest == null) {
-                break; // the count is off; never loop on it
-            }
-            held.remove(largest);
-            total -= most;
-            gaveWay.add(largest);
-            givingWay.add(largest);
+        for (Iterator<Map.Entry<C, Long>> oldest = held.entrySet().iterator(); total > limit && oldest.hasNext(); ) {
+            Map.Entry<C, Long> entry = oldest.next();
+            total -= entry.getValue();
+            gaveWay.add(entry.getKey());
+            givingWay.add(entry.getKey());
+            oldest.remove();
         }
         return givingWay;
     }

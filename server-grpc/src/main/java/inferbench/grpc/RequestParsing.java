@@ -133,7 +133,7 @@ final class RequestParsing {
         private void refuse(Status status) {
             refused = true;
             call.close(status, new Metadata());
-            errors.report(status.getCode().toString(), ClientErrorLog.who(call.getAttributes(),
+            errors.report(status.getCode() + " " + method.getFullMethodName(), ClientErrorLog.who(call.getAttributes(),
                     method.getFullMethodName()) + ": " + status.getCode() + " " + status.getDescription());
         }
     }
@@ -150,7 +150,7 @@ final class RequestParsing {
         }
         String reason = status.getCause() instanceof InvalidProtocolBufferException malformed
                 ? malformed.getMessage() : status.getDescription();
-        return Status.INVALID_ARGUMENT.withDescription("malformed message: not a valid protobuf " + reason);
+        return Status.INVALID_ARGUMENT.withDescription("malformed request: not a valid protobuf message (" + reason + ")");
     }
 
     /** The handler's view of the call: the method as declared, its requests already parsed. */

@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     the call's start, a stream's from the message's first byte (a video stream may idle between
  *     frames, not stall in the middle of one); a late call is ended (DEADLINE_EXCEEDED);
  * <li>the messages still arriving hold at most {@code --message-memory} bytes together
- *     ({@link MessageMemory}); past it the calls holding the most are ended (RESOURCE_EXHAUSTED).
+ *     ({@link MessageMemory}); past it the calls whose message has been arriving the longest
+ *     are ended (RESOURCE_EXHAUSTED).
  * </ul>
  * A stop ends at once every call with no admitted work: those still waiting for their message,
  * and health watches and reflection streams, which never end by themselves.
@@ -74,7 +75,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
                 + limits.bodyTimeout().toSeconds() + " s (--body-timeout)");
         this.overMemory = Status.RESOURCE_EXHAUSTED.withDescription("server busy: messages arriving at once"
                 + " would hold more than " + limits.messageMemory() + " bytes (--message-memory), and this call's"
-                + " held the most; retry shortly");
+                + " had been arriving the longest; retry shortly");
         // A tenth of the timeout, between 0.1 and 1 s: a late call ends at most that much after its deadline.
         long sweep = Math.max(100, Math.min(1000, limits.bodyTimeout().toMillis() / 10));
         clock.scheduleWithFixedDelay(this::endLateCalls, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -166,8 +167,8 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
     }
 
     void hold(CallWatch watch, long bytes) {
-        for (CallWatch largest : memory.add(watch, bytes)) {
-            end(largest, overMemory, "message memory full, gave way as the largest");
+        for (CallWatch oldest : memory.add(watch, bytes)) {
+            end(oldest, overMemory, "message memory full, gave way as the oldest");
         }
     }
 

@@ -49,7 +49,7 @@ final class RawHttp2Connection implements AutoCloseable {
     private long connectionWindow = 65535;
     private long initialStreamWindow = 65535;
     private int nextStreamId = 1;
-    private volatile boolean goAway;
+    private volatile String goAway; // the server's GOAWAY: error code and debug data
     private long pingsAnswered; // guarded by this
 
     private RawHttp2Connection(Socket socket) throws IOException {
@@ -67,11 +67,9 @@ final class RawHttp2Connection implements AutoCloseable {
     /** Connects, sends the HTTP/2 preface and empty SETTINGS, and reads what the server sends. */
     static RawHttp2Connection open(int port) throws IOException {
         RawHttp2Connection connection = new RawHttp2Connection(connectSilently(port));
+        connection.out.write(PREFACE); // before anything the reader may answer
+        connection.writeFrame(SETTINGS, 0, 0, new byte[0]);
         connection.reader.start();
-        synchronized (connection) {
-            connection.out.write(PREFACE);
-            connection.writeFrame(SETTINGS, 0, 0, new byte[0]);
-        }
         return connection;
     }
 
@@ -91,13 +89,16 @@ final class RawHttp2Connection implements AutoCloseable {
         return stream;
     }
 
-    /** The 5-byte gRPC prefix declaring a message of {@code declaredLength} bytes, then {@code sent} of them. */
+    /**
+     * The 5-byte gRPC prefix declaring a message of {@code declaredLength} bytes, then {@code sent}
+     * of them; less if the server ends the stream meanwhile.
+     */
     void sendPartialMessage(int stream, int declaredLength, int sent) throws IOException, InterruptedException {
         byte[] prefix = {0, (byte) (declaredLength >>> 24), (byte) (declaredLength >>> 16), (byte) (declaredLength >>> 8),
                 (byte) declaredLength};
         sendData(stream, prefix, false);
         byte[] chunk = new byte[MAX_FRAME];
-        for (int left = sent; left > 0; left -= chunk.length) {
+        for (int left = sent; left > 0 && !endedStreams.contains(stream); left -= chunk.length) {
             sendData(stream, left >= chunk.length ? chunk : new byte[left], false);
         }
     }
@@ -148,7 +149,7 @@ final class RawHttp2Connection implements AutoCloseable {
     }
 
     boolean sawGoAway() {
-        return goAway;
+        return goAway != null;
     }
 
     @Override
@@ -156,13 +157,18 @@ final class RawHttp2Connection implements AutoCloseable {
         socket.close();
     }
 
+    /** Sends when the windows allow; nothing if the server ends the stream first. */
     private void sendData(int stream, byte[] payload, boolean endStream) throws IOException, InterruptedException {
         synchronized (this) {
             long deadline = System.currentTimeMillis() + WINDOW_WAIT_MS;
             while (connectionWindow < payload.length || streamWindows.getOrDefault(stream, 0L) < payload.length) {
+                if (endedStreams.contains(stream)) {
+                    return;
+                }
                 long left = deadline - System.currentTimeMillis();
-                if (left <= 0 || isClosed() || endedStreams.contains(stream)) {
-                    throw new IOException("no flow-control window for stream " + stream);
+                if (left <= 0 || isClosed()) {
+                    throw new IOException("no flow-control window for stream " + stream
+                            + (isClosed() ? ": connection closed after " + goAway : ""));
                 }
                 wait(left);
             }
@@ -248,7 +254,8 @@ final class RawHttp2Connection implements AutoCloseable {
                     pingsAnswered++;
                 }
             }
-            case GOAWAY -> goAway = true;
+            case GOAWAY -> goAway = "GOAWAY error " + readInt(payload, 4) + " "
+                    + new String(payload, 8, payload.length - 8, StandardCharsets.UTF_8);
             case WINDOW_UPDATE -> {
                 long increment = readInt(payload, 0) & 0x7FFFFFFFL;
                 if (stream == 0) {

@@ -24,7 +24,7 @@ import java.time.Duration;
  *                       SETTINGS_MAX_CONCURRENT_STREAMS); a client's further calls wait for one to end
  * @param maxCalls       gRPC: calls open at once on the whole server; past it a new call is refused
  *                       with RESOURCE_EXHAUSTED
- * @param messageMemory  gRPC: the most that messages still arriving may hold, all calls together; past
+ * @param messageMemoryBytes gRPC: the most that messages still arriving may hold, all calls together; past
  *                       it the calls whose message has been arriving the longest are ended with
  *                       RESOURCE_EXHAUSTED
  * @param maxConnectionAge gRPC: a connection is asked to go away (GOAWAY) after about this long, and
@@ -32,7 +32,7 @@ import java.time.Duration;
  */
 public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
                             int maxConnections, long bodyMemoryBytes, int maxCallsPerConnection, int maxCalls,
-                            long messageMemory, Duration maxConnectionAge) {
+                            long messageMemoryBytes, Duration maxConnectionAge) {
     public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     /** Headers are a few hundred bytes: a client that takes 10 s for them is stalled or hostile. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);

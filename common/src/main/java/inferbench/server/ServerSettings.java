@@ -91,8 +91,8 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
             throw new IllegalArgumentException("--body-memory / BODY_MEMORY: " + limits.bodyMemoryBytes()
                     + " is less than twice --max-body (" + maxBody + "), so the largest bodies could never be received");
         }
-        if (limits.messageMemory() < maxBody) {
-            throw new IllegalArgumentException("--message-memory / MESSAGE_MEMORY: " + limits.messageMemory()
+        if (limits.messageMemoryBytes() < maxBody) {
+            throw new IllegalArgumentException("--message-memory / MESSAGE_MEMORY: " + limits.messageMemoryBytes()
                     + " is less than --max-body (" + maxBody + "), so the largest messages could never be received");
         }
         StorageSettings storage = new StorageSettings(

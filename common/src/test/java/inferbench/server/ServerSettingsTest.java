@@ -70,7 +70,7 @@ class ServerSettingsTest {
     @Test
     void raisesTheDefaultMessageMemoryToALargeMaxBody() {
         Config config = new Config(new String[] {"--max-body", "200000000"}, Map.of());
-        assertEquals(200_000_000L, ServerSettings.read(config, 8001).limits().messageMemory());
+        assertEquals(200_000_000L, ServerSettings.read(config, 8001).limits().messageMemoryBytes());
     }
 
     @Test

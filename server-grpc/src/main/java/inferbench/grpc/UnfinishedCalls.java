@@ -68,13 +68,13 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.drainedMethods = drainedService + "/";
         this.errors = errors;
-        this.memory = new MessageMemory<>(limits.messageMemory());
+        this.memory = new MessageMemory<>(limits.messageMemoryBytes());
         this.tooManyCalls = Status.RESOURCE_EXHAUSTED.withDescription("server busy: " + maxCalls
                 + " calls are open, the most it takes (--max-calls); retry shortly");
         this.late = Status.DEADLINE_EXCEEDED.withDescription("the message did not arrive in full within "
                 + limits.bodyTimeout().toSeconds() + " s (--body-timeout)");
         this.overMemory = Status.RESOURCE_EXHAUSTED.withDescription("server busy: messages arriving at once"
-                + " would hold more than " + limits.messageMemory() + " bytes (--message-memory), and this call's"
+                + " would hold more than " + limits.messageMemoryBytes() + " bytes (--message-memory), and this call's"
                 + " had been arriving the longest; retry shortly");
         // A tenth of the timeout, between 0.1 and 1 s: a late call ends at most that much after its deadline.
         long sweep = Math.max(100, Math.min(1000, limits.bodyTimeout().toMillis() / 10));

@@ -28,7 +28,7 @@ import java.time.Duration;
  *                       it the calls whose message has been arriving the longest are ended with
  *                       RESOURCE_EXHAUSTED
  * @param maxConnectionAge gRPC: a connection is asked to go away (GOAWAY) after about this long, and
- *                       its calls get a third of it more to finish
+ *                       its calls get half of it more to finish
  */
 public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
                             int maxConnections, long bodyMemoryBytes, int maxCallsPerConnection, int maxCalls,

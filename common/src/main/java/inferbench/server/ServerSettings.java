@@ -50,7 +50,7 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                                     the longest is ended with RESOURCE_EXHAUSTED (MESSAGE_MEMORY, default
                                     67108864, or --max-body if that is more)
                   --max-connection-age S  gRPC: seconds after which a connection is asked to go away
-                                    (GOAWAY, +-10%%); its calls get a third of that more to finish
+                                    (GOAWAY, +-10%%); its calls get half of that more to finish
                                     (MAX_CONNECTION_AGE, default 1800)
                   --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
                   --max-storage BYTES  the most saved files may take; saving stops there

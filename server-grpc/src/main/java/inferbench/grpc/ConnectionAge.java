@@ -18,7 +18,8 @@ import java.time.Duration;
  * PredictStream call lasts as long as its video, and cutting it would lose the frame in flight,
  * so instead it ends itself between two frames once its connection has surely been asked to go
  * away ({@link #goneAwayBy()}), and the client opens a new call, on a new connection, for its next
- * frame. The grace is a third of the age, so this happens well before the cut.
+ * frame. The grace is half the age: the latest a stream ends itself (1.1 x age, plus a frame) is
+ * then well before the earliest cut (0.9 x age + grace = 1.4 x age).
  */
 final class ConnectionAge extends ServerTransportFilter implements ServerInterceptor {
     private static final Attributes.Key<Long> CONNECTED_AT = Attributes.Key.create("inferbench.grpc.connected-at");
@@ -36,7 +37,7 @@ final class ConnectionAge extends ServerTransportFilter implements ServerInterce
     }
 
     Duration grace() {
-        return age.dividedBy(3);
+        return age.dividedBy(2);
     }
 
     /**

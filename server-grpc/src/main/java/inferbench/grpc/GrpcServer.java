@@ -50,11 +50,13 @@ public final class GrpcServer implements ServerMain.Server {
 
     /**
      * The HTTP/2 flow-control window, per connection and per call: what a client may send ahead
-     * of what the server has read. grpc-java's default (1 MiB, grown up to 8 MiB when a
-     * connection is busy) lets every connection park megabytes the server has not asked for; a
-     * fixed window bounds that, and still carries a webcam frame in about two round trips.
+     * of what the server has read. grpc-java's default (1 MiB, grown up to 8 MiB on a busy
+     * connection) lets every connection park megabytes the server has not asked for, such as the
+     * next frame of a stream whose frame in hand is being detected; a fixed window bounds that.
+     * About one webcam frame: a smaller one makes the client wait for window updates in the
+     * middle of each frame (docs/benchmark.md).
      */
-    static final int FLOW_CONTROL_WINDOW = 128 * 1024;
+    static final int FLOW_CONTROL_WINDOW = 256 * 1024;
     /**
      * A client may ping at most this often, and only while it has calls open; past that grpc
      * ends the connection (GOAWAY ENHANCE_YOUR_CALM). grpc-java's default, stated here.

@@ -54,7 +54,7 @@ public final class GrpcServer implements ServerMain.Server {
      * connection) lets every connection park megabytes the server has not asked for, such as the
      * next frame of a stream whose frame in hand is being detected; a fixed window bounds that.
      * About one webcam frame: a smaller one makes the client wait for window updates in the
-     * middle of each frame (docs/benchmark.md).
+     * middle of each frame.
      */
     static final int FLOW_CONTROL_WINDOW = 256 * 1024;
     /**

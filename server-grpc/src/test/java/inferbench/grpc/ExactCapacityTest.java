@@ -23,9 +23,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.opencv.core.Mat;
-import org.opencv.core.Size;
-import org.opencv.imgproc.Imgproc;
 
 /**
  * Exactly as many clients as the server takes at once (2 workers + 4 queue places), each
@@ -47,12 +44,7 @@ class ExactCapacityTest {
     @BeforeAll
     static void start() throws Exception {
         server = TestServer.start(storage, "--workers", String.valueOf(WORKERS), "--queue", String.valueOf(QUEUE));
-        Mat face = SampleFrames.faceFrame(1280, 720);
-        Mat small = new Mat();
-        Imgproc.resize(face, small, new Size(320, 180), 0, 0, Imgproc.INTER_AREA);
-        frame = jpeg(SampleFrames.encodeJpeg(small, SampleFrames.JPEG_QUALITY));
-        face.release();
-        small.release();
+        frame = jpeg(PredictStreamTest.small(SampleFrames.faceFrame(1280, 720)));
     }
 
     @AfterAll

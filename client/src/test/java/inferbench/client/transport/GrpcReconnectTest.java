@@ -40,12 +40,12 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * The server renews connections (--max-connection-age, 2 s here): the desktop client's two gRPC
- * transports, one channel each as the client keeps, go on sending frames through several
- * renewals without a single failed frame.
+ * transports, one channel each as the client keeps, go on sending frames through a renewal
+ * without a single failed frame.
  */
 @Timeout(60)
 class GrpcReconnectTest {
-    private static final Duration SENDING = Duration.ofSeconds(6);
+    private static final Duration SENDING = Duration.ofSeconds(3);
 
     @Test
     void bothTransportsSendEveryFrameWhileTheServerRenewsConnections(@TempDir Path storage) throws Exception {
@@ -77,8 +77,8 @@ class GrpcReconnectTest {
                 streamChannel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
                 server.stop(Duration.ofSeconds(2));
             }
-            assertTrue(unaryConnections.seen.size() >= 3, "connections used: " + unaryConnections.seen);
-            assertTrue(streamConnections.seen.size() >= 3, "connections used: " + streamConnections.seen);
+            assertTrue(unaryConnections.seen.size() >= 2, "connections used: " + unaryConnections.seen);
+            assertTrue(streamConnections.seen.size() >= 2, "connections used: " + streamConnections.seen);
         }
     }
 

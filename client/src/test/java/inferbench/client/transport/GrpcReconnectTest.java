@@ -65,7 +65,7 @@ class GrpcReconnectTest {
             ManagedChannel unaryChannel = unaryConnections.channel(server.port());
             ManagedChannel streamChannel = streamConnections.channel(server.port());
             ExecutorService senders = Executors.newFixedThreadPool(2);
-            try (Transport unary = new GrpcUnaryTransport(unaryChannel);
+            try (Transport unary = new GrpcUnaryTransport(unaryChannel, GrpcUnaryTransport.TimeLimit.DEADLINE);
                  Transport stream = new GrpcStreamTransport(streamChannel)) {
                 Future<List<String>> unaryFailures = senders.submit(() -> sendFor(unary, frame));
                 Future<List<String>> streamFailures = senders.submit(() -> sendFor(stream, frame));
@@ -100,7 +100,7 @@ class GrpcReconnectTest {
         return failures;
     }
 
-    /** A channel that notes the local address of every connection its calls went on. */
+    /** A channel like the client's own (GrpcWire), which notes the local address of every connection its calls went on. */
     private static final class Connections {
         final Set<SocketAddress> seen = ConcurrentHashMap.newKeySet();
 

@@ -56,7 +56,8 @@ final class FrameStream implements StreamObserver<Image> {
         FrameStream stream = new FrameStream(call, service, workers);
         call.disableAutoRequest();
         call.setOnReadyHandler(stream::onReady);
-        call.setOnCancelHandler(stream::onEnded); // with a handler set, sending after a cancel is a no-op, not an exception
+        // with a handler set, sending after a cancel is a no-op, not an exception
+        call.setOnCancelHandler(stream::onEnded);
         call.setOnCloseHandler(stream::onEnded);  // the server ended the call: late or too large a frame, a stop
         call.request(1);
         return stream;

@@ -92,7 +92,8 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
         CallWatch watch = CallWatch.current();
         GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call);
         watch.watch(guarded);
-        ServerCall.Listener<ReqT> handler = admit(watch) ? next.startCall(guarded, headers) : new ServerCall.Listener<>() { };
+        ServerCall.Listener<ReqT> handler = admit(watch) ? next.startCall(guarded, headers)
+                : new ServerCall.Listener<>() { };
         return new SimpleForwardingServerCallListener<>(handler) {
             private boolean clientDone;
 

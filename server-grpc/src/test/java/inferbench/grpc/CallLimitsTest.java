@@ -155,7 +155,8 @@ class CallLimitsTest {
              Socket silent = RawHttp2Connection.connectSilently(test.server.port());
              RawHttp2Connection quiet = RawHttp2Connection.open(test.server.port())) {
             silent.setSoTimeout((int) WAIT.toMillis());
-            silent.getInputStream().readAllBytes(); // the server's SETTINGS, then the end: no preface within --header-timeout
+            // the server's SETTINGS, then the end of the stream: no preface within --header-timeout
+            silent.getInputStream().readAllBytes();
             assertTrue(quiet.awaitClosed(WAIT), "preface, then nothing for --idle-timeout: closed");
             assertTrue(quiet.sawGoAway(), "with a GOAWAY first");
         }

@@ -110,14 +110,13 @@ class ShutdownTest {
             int headersOnly = stalled.startCall(PREDICT);
             int partialFrame = stalled.startCall(PREDICT_STREAM);
             stalled.sendPartialMessage(partialFrame, 1_000_000, 1_000);
-            try { stalled.ping(); } catch (java.io.IOException e) { System.err.println("DEBUG closed=" + stalled.isClosed() + " goaway=" + stalled.sawGoAway() + " ended=" + stalled.endedStreams); throw e; }
+            stalled.ping(); // the server has read all of it
 
             long start = System.nanoTime();
-            boolean drained = test.stop(ServerMain.GRACE);
-
-            assertTrue(drained, "nothing admitted, so nothing cut off");
+            assertTrue(test.stop(ServerMain.GRACE), "nothing admitted, so nothing cut off");
             double seconds = (System.nanoTime() - start) / 1e9;
-            assertTrue(seconds < 5, "the stop took " + seconds + " s of its " + ServerMain.GRACE.toSeconds() + " s grace");
+            assertTrue(seconds < 5, "the stop took " + seconds + " s of its " + ServerMain.GRACE.toSeconds()
+                    + " s grace");
             assertEquals(Set.of(partialUnary, headersOnly, partialFrame), Set.copyOf(stalled.endedStreams));
         }
     }

@@ -20,9 +20,19 @@ import java.time.Duration;
  * @param bodyMemoryBytes REST: the memory all request bodies being received and processed may hold
  *                       together, counted as it is allocated (as bytes arrive); past it a request is
  *                       answered 503 and its connection closed
+ * @param maxCallsPerConnection gRPC: calls one connection may have open at once (HTTP/2
+ *                       SETTINGS_MAX_CONCURRENT_STREAMS); a client's further calls wait for one to end
+ * @param maxCalls       gRPC: calls open at once on the whole server; past it a new call is refused
+ *                       with RESOURCE_EXHAUSTED
+ * @param messageMemoryBytes gRPC: the most that messages still arriving may hold, all calls together; past
+ *                       it the calls whose message has been arriving the longest are ended with
+ *                       RESOURCE_EXHAUSTED
+ * @param maxConnectionAge gRPC: a connection is asked to go away (GOAWAY) after about this long, and
+ *                       its calls get half of it more to finish
  */
 public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
-                            int maxConnections, long bodyMemoryBytes) {
+                            int maxConnections, long bodyMemoryBytes, int maxCallsPerConnection, int maxCalls,
+                            long messageMemoryBytes, Duration maxConnectionAge) {
     public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     /** Headers are a few hundred bytes: a client that takes 10 s for them is stalled or hostile. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -36,4 +46,12 @@ public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration 
      * workers can process, a small part of a server's memory.
      */
     public static final long DEFAULT_BODY_MEMORY = 256L * 1024 * 1024;
+    /** Far more than a client needs (one video stream, a few unary calls); HTTP/2 suggests at least 100. */
+    public static final int DEFAULT_MAX_CALLS_PER_CONNECTION = 100;
+    /** As many calls as the REST server takes connections. */
+    public static final int DEFAULT_MAX_CALLS = 512;
+    /** Four messages of the largest size arriving at once, or about 240 webcam frames. */
+    public static final long DEFAULT_MESSAGE_MEMORY = 4 * DEFAULT_MAX_BODY;
+    /** Long enough that reconnecting costs nothing, short enough that every connection is renewed. */
+    public static final Duration DEFAULT_MAX_CONNECTION_AGE = Duration.ofMinutes(30);
 }

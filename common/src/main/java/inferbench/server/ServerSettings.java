@@ -41,6 +41,17 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --body-memory BYTES  REST: the memory all request bodies in progress may hold together,
                                     at least 2 x --max-body; past it a request gets 503 (BODY_MEMORY,
                                     default 268435456, or 2 x --max-body if that is more)
+                  --max-calls-per-connection N  gRPC: calls open at once on one connection; the client's
+                                    further calls wait (MAX_CALLS_PER_CONNECTION, default 100)
+                  --max-calls N     gRPC: calls open at once on the server, past which new ones are
+                                    refused with RESOURCE_EXHAUSTED (MAX_CALLS, default 512)
+                  --message-memory BYTES  gRPC: the most that messages still arriving may hold together,
+                                    at least --max-body; past it the call whose message has been arriving
+                                    the longest is ended with RESOURCE_EXHAUSTED (MESSAGE_MEMORY, default
+                                    67108864, or --max-body if that is more)
+                  --max-connection-age S  gRPC: seconds after which a connection is asked to go away
+                                    (GOAWAY, +-10%%); its calls get half of that more to finish
+                                    (MAX_CONNECTION_AGE, default 1800)
                   --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
                   --max-storage BYTES  the most saved files may take; saving stops there
                                     (STORAGE_MAX_BYTES, default 1073741824)
@@ -67,11 +78,22 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 seconds(config, "idle-timeout", "IDLE_TIMEOUT", RequestLimits.DEFAULT_IDLE_TIMEOUT),
                 config.getInt("max-connections", "MAX_CONNECTIONS", RequestLimits.DEFAULT_MAX_CONNECTIONS, 1),
                 config.getLong("body-memory", "BODY_MEMORY", Math.max(RequestLimits.DEFAULT_BODY_MEMORY, 2 * maxBody),
-                        1024, Long.MAX_VALUE));
+                        1024, Long.MAX_VALUE),
+                config.getInt("max-calls-per-connection", "MAX_CALLS_PER_CONNECTION",
+                        RequestLimits.DEFAULT_MAX_CALLS_PER_CONNECTION, 1),
+                config.getInt("max-calls", "MAX_CALLS", RequestLimits.DEFAULT_MAX_CALLS, 1),
+                config.getLong("message-memory", "MESSAGE_MEMORY", Math.max(RequestLimits.DEFAULT_MESSAGE_MEMORY, maxBody),
+                        1024, Long.MAX_VALUE),
+                Duration.ofSeconds(config.getLong("max-connection-age", "MAX_CONNECTION_AGE",
+                        RequestLimits.DEFAULT_MAX_CONNECTION_AGE.toSeconds(), 1, Duration.ofDays(30).toSeconds())));
         if (limits.bodyMemoryBytes() < 2 * maxBody) {
             // a body's buffer grows by doubling as bytes arrive: its last step holds both buffers
             throw new IllegalArgumentException("--body-memory / BODY_MEMORY: " + limits.bodyMemoryBytes()
                     + " is less than twice --max-body (" + maxBody + "), so the largest bodies could never be received");
+        }
+        if (limits.messageMemoryBytes() < maxBody) {
+            throw new IllegalArgumentException("--message-memory / MESSAGE_MEMORY: " + limits.messageMemoryBytes()
+                    + " is less than --max-body (" + maxBody + "), so the largest messages could never be received");
         }
         StorageSettings storage = new StorageSettings(
                 Path.of(config.get("storage", "STORAGE_DIR", "storage")),

@@ -20,17 +20,23 @@ import io.grpc.stub.StreamObserver;
  * <p>A frame that cannot be processed (bad data, wrong mime type, server busy) is answered in
  * its place with status {@code ERROR} and the reason in {@code error}; the call goes on.
  * When the server stops, the frame in hand is answered and the call ends with UNAVAILABLE, so
- * the client reconnects at once instead of the stop waiting out its grace period.
+ * the client reconnects at once instead of the stop waiting out its grace period. So it does
+ * when its connection has reached its maximum age ({@link ConnectionAge}): the client's next
+ * frame opens a new call, on a new connection, and no frame is lost. The server may also end the
+ * call itself, when a frame stalls halfway ({@link UnfinishedCalls}).
  *
  * <p>Callbacks arrive on the event loop (frames, half-close, ready, cancel) and on a worker
  * (an answer), so the state is guarded by this object's lock.
  */
 final class FrameStream implements StreamObserver<Image> {
     static final String SHUTTING_DOWN = "server shutting down: reconnect to go on with the stream";
+    static final String CONNECTION_AGED = "the connection has reached its maximum age: open a new call to go on"
+            + " with the stream";
 
     private final ServerCallStreamObserver<Detection> call;
     private final InferenceService service;
     private final WorkerPool workers;
+    private final long connectionGoneAwayBy;
 
     private int framesHeld;           // received and not answered yet: 0 or 1
     private boolean waitingForReady;  // the next frame is due once the response side drains
@@ -42,6 +48,7 @@ final class FrameStream implements StreamObserver<Image> {
         this.call = call;
         this.service = service;
         this.workers = workers;
+        this.connectionGoneAwayBy = ConnectionAge.goneAwayBy();
     }
 
     /** Sets up flow control; must run inside the service method, before the call starts. */
@@ -49,7 +56,9 @@ final class FrameStream implements StreamObserver<Image> {
         FrameStream stream = new FrameStream(call, service, workers);
         call.disableAutoRequest();
         call.setOnReadyHandler(stream::onReady);
-        call.setOnCancelHandler(stream::onCancel); // with a handler set, sending after a cancel is a no-op, not an exception
+        // with a handler set, sending after a cancel is a no-op, not an exception
+        call.setOnCancelHandler(stream::onEnded);
+        call.setOnCloseHandler(stream::onEnded);  // the server ended the call: late or too large a frame, a stop
         call.request(1);
         return stream;
     }
@@ -61,11 +70,10 @@ final class FrameStream implements StreamObserver<Image> {
                 return; // requested before the call ended; nobody will read its answer
             }
             framesHeld++;
-            service.recordFramesHeld(framesHeld);
         }
         workers.trySubmit(() -> detect(frame)).ifPresentOrElse(
-                detection -> detection.whenComplete((answer, error) ->
-                        answer(error == null ? answer : InferenceService.frameError("detection failed"))),
+                detection -> detection.whenComplete((answer, error) -> answer(error == null ? answer
+                        : InferenceService.frameError(InferenceService.internalError(error).getDescription()))),
                 () -> answer(InferenceService.frameError(workers.busyMessage())));
     }
 
@@ -79,7 +87,7 @@ final class FrameStream implements StreamObserver<Image> {
 
     @Override
     public synchronized void onError(Throwable cancelled) {
-        onCancel(); // the client cancelled or the connection broke: there is nobody to answer
+        onEnded(); // the client cancelled or the connection broke: there is nobody to answer
     }
 
     /** The server is stopping: answer the frame in hand, if any, then end the call. */
@@ -104,7 +112,7 @@ final class FrameStream implements StreamObserver<Image> {
             return;
         }
         call.onNext(detection);
-        if (halfClosed || ending) {
+        if (halfClosed || ending || connectionGoneAway()) {
             finish();
         } else if (call.isReady()) {
             call.request(1);
@@ -120,7 +128,11 @@ final class FrameStream implements StreamObserver<Image> {
         }
     }
 
-    private synchronized void onCancel() {
+    private boolean connectionGoneAway() {
+        return connectionGoneAwayBy != Long.MAX_VALUE && System.nanoTime() - connectionGoneAwayBy >= 0;
+    }
+
+    private synchronized void onEnded() {
         done = true;
         service.streamEnded(this);
     }
@@ -134,7 +146,7 @@ final class FrameStream implements StreamObserver<Image> {
         if (halfClosed) {
             call.onCompleted();
         } else {
-            call.onError(Status.UNAVAILABLE.withDescription(SHUTTING_DOWN).asException());
+            call.onError(Status.UNAVAILABLE.withDescription(ending ? SHUTTING_DOWN : CONNECTION_AGED).asException());
         }
     }
 }

@@ -3,6 +3,7 @@ package inferbench.grpc;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.InferenceGrpc;
 import inferbench.server.ListenAddress;
+import inferbench.server.RequestLimits;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
@@ -17,9 +18,7 @@ import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,8 +26,10 @@ import java.util.logging.Logger;
  * The gRPC server: {@link InferenceService} on grpc-java's Netty transport, beside the standard
  * health and reflection services so grpcurl and Kubernetes gRPC probes work unchanged.
  *
- * <p>{@code start}, {@code stop} and {@code blockUntilShutdown} follow grpc-java's
- * HelloWorldServer. Tests build it with port 0 and read {@link #port()}.
+ * <p>What one client may hold of it is bounded: its calls ({@link UnfinishedCalls}), each
+ * message's size and arrival time, the bytes its connection may have in flight (the HTTP/2
+ * flow-control window), and its connection's idle time and age ({@link ConnectionAge}). Tests
+ * build it with port 0 and read {@link #port()}.
  */
 public final class GrpcServer implements ServerMain.Server {
     static final String NAME = "server-grpc";
@@ -48,37 +49,68 @@ public final class GrpcServer implements ServerMain.Server {
             """ + ServerMain.EXIT_STATUS_HELP;
 
     /**
-     * grpc logs every message over the size limit as a WARNING with a 40-line stack trace. That is
-     * the client's mistake, already answered RESOURCE_EXHAUSTED and written to the access log, so
-     * main raises this logger to SEVERE. Held here because java.util.logging keeps loggers weakly.
+     * The HTTP/2 flow-control window, per connection and per call: what a client may send ahead
+     * of what the server has read. grpc-java's default (1 MiB, grown up to 8 MiB on a busy
+     * connection) lets every connection park megabytes the server has not asked for, such as the
+     * next frame of a stream whose frame in hand is being detected; a fixed window bounds that.
+     * About one webcam frame: a smaller one makes the client wait for window updates in the
+     * middle of each frame.
      */
-    private static final Logger GRPC_STREAM_LOG =
-            Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
+    static final int FLOW_CONTROL_WINDOW = 256 * 1024;
+    /**
+     * A client may ping at most this often, and only while it has calls open; past that grpc
+     * ends the connection (GOAWAY ENHANCE_YOUR_CALM). grpc-java's default, stated here.
+     */
+    static final Duration PERMIT_KEEPALIVE = Duration.ofMinutes(5);
+    /** The server pings a connection quiet for this long, to find peers that vanished with calls open. */
+    static final Duration KEEPALIVE = Duration.ofMinutes(1);
+    static final Duration KEEPALIVE_TIMEOUT = Duration.ofSeconds(20);
+    /**
+     * HTTP/2 "rapid reset" (CVE-2023-44487): a client that opens and cancels streams in a loop
+     * makes the server start work for nothing. More resets than this in {@link #RESET_WINDOW}
+     * end the connection. A real client resets a call only when it gives up waiting.
+     */
+    static final int MAX_RESETS = 200;
+    static final Duration RESET_WINDOW = Duration.ofSeconds(10);
+    /** After the grace period: how long the connections still open get to close once cut. */
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
+
+    /**
+     * grpc logs each message over the size limit as a WARNING with a 40-line stack trace. That is
+     * the client's mistake, answered RESOURCE_EXHAUSTED, written to the access log and, briefly,
+     * to the error log ({@link UnfinishedCalls}), so this logger only speaks for SEVERE. Held
+     * here because java.util.logging keeps loggers weakly.
+     */
+    private static final Logger GRPC_STREAM_LOG = Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
     private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, DEFAULT_PORT, USAGE,
-            (settings, pipeline) -> {
-                GRPC_STREAM_LOG.setLevel(Level.SEVERE);
-                return new GrpcServer(settings, pipeline).start();
-            }, HealthProbe::check);
+            (settings, pipeline) -> new GrpcServer(settings, pipeline).start(), HealthProbe::check);
 
     private final ServerSettings settings;
     private final WorkerPool workers;
     private final InferenceService service;
+    private final UnfinishedCalls calls;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Server server;
-    private final AtomicBoolean stopping = new AtomicBoolean();
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private volatile boolean drained;
 
     public GrpcServer(ServerSettings settings, DetectionPipeline pipeline) {
-        this(settings, pipeline, System.out);
+        this(settings, pipeline, System.out, System.err);
     }
 
-    /** @param accessLog where the access log goes when {@code settings.accessLog()} is on */
-    GrpcServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog) {
+    /**
+     * @param accessLog where the access log goes when {@code settings.accessLog()} is on
+     * @param errorLog  where brief lines about misbehaving clients go
+     */
+    GrpcServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog, PrintStream errorLog) {
+        RequestLimits limits = settings.limits();
+        ClientErrorLog clientErrors = new ClientErrorLog(errorLog, NAME + ": ", ClientErrorLog.INTERVAL);
+        GRPC_STREAM_LOG.setLevel(Level.SEVERE);
         this.settings = settings;
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "grpc-worker-");
         this.service = new InferenceService(pipeline, workers);
+        this.calls = new UnfinishedCalls(limits, InferenceGrpc.SERVICE_NAME, clientErrors);
+        ConnectionAge connectionAge = new ConnectionAge(limits.maxConnectionAge());
+        RequestParsing parsing = new RequestParsing(clientErrors);
         NettyServerBuilder builder = NettyServerBuilder.forAddress(ListenAddress.resolve(settings),
                         InsecureServerCredentials.create())
                 // grpc callbacks run on Netty's event loop: every handler here only checks the
@@ -89,10 +121,29 @@ public final class GrpcServer implements ServerMain.Server {
                 .directExecutor()
                 // The REST body limit. grpc reads the length prefix first, so a bigger message is
                 // refused with RESOURCE_EXHAUSTED before it is buffered.
-                .maxInboundMessageSize(Math.toIntExact(settings.limits().maxBodyBytes()))
-                .addService(service)
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .maxInboundMessageSize(Math.toIntExact(limits.maxBodyBytes()))
+                // A connection that has not finished its HTTP/2 preface and settings by then is closed.
+                .handshakeTimeout(limits.headerTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // A connection with no call open for this long gets a GOAWAY and is closed; a
+                // client's channel reconnects by itself on its next call.
+                .maxConnectionIdle(limits.idleTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAge(connectionAge.age().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConnectionAgeGrace(connectionAge.grace().toMillis(), TimeUnit.MILLISECONDS)
+                .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
+                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(false)
+                .maxRstFramesPerWindow(MAX_RESETS, Math.toIntExact(RESET_WINDOW.toSeconds()))
+                .addTransportFilter(connectionAge)
+                .addStreamTracerFactory(calls)
+                // Interceptors run last added first: UnfinishedCalls sees each call before anything else.
+                .intercept(connectionAge)
+                .intercept(calls)
+                .addService(parsing.of(service.bindService()))
+                .addService(parsing.of(health.getHealthService().bindService()))
+                .addService(parsing.of(ProtoReflectionServiceV1.newInstance().bindService()));
         if (settings.accessLog()) {
             builder.addStreamTracerFactory(new AccessLog(accessLog));
         }
@@ -104,6 +155,7 @@ public final class GrpcServer implements ServerMain.Server {
         try {
             server.start();
         } catch (IOException e) {
+            calls.close();
             workers.shutdown(Duration.ZERO);
             throw ListenAddress.bindFailure(settings, e);
         }
@@ -113,44 +165,38 @@ public final class GrpcServer implements ServerMain.Server {
     }
 
     /**
-     * Graceful stop: health goes NOT_SERVING, new calls are refused, in-flight unary calls are
-     * answered, streams answer their frame in hand and end with UNAVAILABLE; whatever is still
-     * running after {@code grace} is cancelled. Safe to call more than once and from several
-     * threads (signal handler, shutdown hook); every caller returns once stopped.
+     * Graceful stop: health goes NOT_SERVING and new calls are refused; calls without admitted
+     * work end at once (a message still arriving, a health watch); admitted unary calls are
+     * answered, and streams answer their frame in hand and end with UNAVAILABLE. Once every call
+     * has ended, or the grace period is over, the connections are closed (given
+     * {@link #CLOSE_WAIT}) and the workers stopped. Called once, by the main flow or a test.
      *
-     * @return true if every call finished within the grace period
+     * @return true if every admitted call finished within the grace period
      */
     @Override
     public boolean stop(Duration grace) {
-        if (stopping.compareAndSet(false, true)) {
-            health.enterTerminalState();
-            server.shutdown();
-            service.endStreams();
-            try {
-                drained = server.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
-                if (!drained) {
-                    server.shutdownNow();
-                    server.awaitTermination(5, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                server.shutdownNow();
-            } finally {
-                drained &= workers.shutdown(Duration.ofSeconds(5));
-                stopped.countDown();
-            }
+        long deadline = System.nanoTime() + grace.toNanos();
+        health.enterTerminalState();
+        server.shutdown(); // GOAWAY: clients open no more calls here
+        service.endStreams();
+        calls.stop();
+        boolean drained = false;
+        try {
+            drained = calls.awaitAllEnded(left(deadline));
+            server.shutdownNow();
+            server.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.shutdownNow();
+        } finally {
+            drained &= workers.shutdown(left(deadline));
+            calls.close();
         }
-        blockUntilShutdown();
         return drained;
     }
 
-    /** Returns when {@link #stop} has finished (or the waiting thread is interrupted). */
-    public void blockUntilShutdown() {
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    private static Duration left(long deadline) {
+        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     /** The port actually bound: the configured one, or the one the system chose for port 0. */
@@ -171,14 +217,6 @@ public final class GrpcServer implements ServerMain.Server {
     @Override
     public int requestsInFlight() {
         return workers.inFlight();
-    }
-
-    InferenceService service() {
-        return service;
-    }
-
-    WorkerPool workers() {
-        return workers;
     }
 
     public static void main(String[] args) {

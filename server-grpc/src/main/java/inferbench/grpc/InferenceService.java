@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -33,11 +32,12 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
     static final String PROTOCOL = "gRPC";
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
+    /** The REST server's words for a fault of its own; what went wrong is in the log, not sent. */
+    static final String INTERNAL_ERROR = "internal server error";
 
     private final DetectionPipeline pipeline;
     private final WorkerPool workers;
     private final Set<FrameStream> openStreams = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger mostFramesHeldByAStream = new AtomicInteger();
 
     InferenceService(DetectionPipeline pipeline, WorkerPool workers) {
         this.pipeline = pipeline;
@@ -58,7 +58,7 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             if (error instanceof StatusException refused) {
                 call.onError(refused);
             } else if (error != null) {
-                call.onError(Status.INTERNAL.withDescription("detection failed").asException());
+                call.onError(internalError(error).asException());
             } else if (answer != null) {
                 call.onNext(answer);
                 call.onCompleted();
@@ -96,18 +96,14 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
         } catch (InvalidImageException e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
         } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "detection failed", e);
-            throw Status.INTERNAL.withDescription("detection failed: " + e).asException();
+            throw internalError(e).asException();
         }
     }
 
-    /** The most frames one PredictStream call has held at once: received and not yet answered. */
-    int mostFramesHeldByAStream() {
-        return mostFramesHeldByAStream.get();
-    }
-
-    void recordFramesHeld(int frames) {
-        mostFramesHeldByAStream.accumulateAndGet(frames, Math::max);
+    /** A fault of this server's while detecting: logged in full, and the client told only that. */
+    static Status internalError(Throwable fault) {
+        LOG.log(Level.SEVERE, "detection failed", fault);
+        return Status.INTERNAL.withDescription(INTERNAL_ERROR);
     }
 
     static Detection toDetection(DetectionResult result) {

@@ -7,17 +7,34 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.config.Config;
+import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
+import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
+import inferbench.server.ServerSettings;
+import inferbench.server.WorkerPool;
+import inferbench.storage.ResultStore;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,17 +43,22 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.Mat;
+import org.opencv.core.Size;
+import org.opencv.imgproc.Imgproc;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PredictStreamTest {
-    /** The largest HTTP/2 window grpc-java's flow-control auto-tuning grows to. */
-    private static final int GRPC_MAX_WINDOW = 8 * 1024 * 1024;
+    /** Frames a client pushes at once, ignoring flow control. */
+    private static final int FRAMES_AT_ONCE = 40;
     @TempDir
     static Path storage;
     private static TestServer server;
     private static Image face;
     private static Image twoFaces;
     private static Image noFace;
+    private static Image smallFace;
+    private static Image smallNoFace;
 
     @BeforeAll
     static void start() throws Exception {
@@ -44,6 +66,20 @@ class PredictStreamTest {
         face = jpeg(SampleFrames.faceJpeg());
         twoFaces = jpeg(SampleFrames.twoFaceJpeg());
         noFace = jpeg(SampleFrames.noFaceJpeg());
+        smallFace = jpeg(small(SampleFrames.faceFrame(320, 180)));
+        smallNoFace = jpeg(small(SampleFrames.noFaceFrame()));
+    }
+
+    /** A 320x180 JPEG of the frame: decoded in a fraction of a millisecond. */
+    static byte[] small(Mat frame) {
+        Mat resized = new Mat();
+        Imgproc.resize(frame, resized, new Size(320, 180), 0, 0, Imgproc.INTER_AREA);
+        frame.release();
+        try {
+            return SampleFrames.encodeJpeg(resized, SampleFrames.JPEG_QUALITY);
+        } finally {
+            resized.release();
+        }
     }
 
     @AfterAll
@@ -52,53 +88,77 @@ class PredictStreamTest {
     }
 
     @Test
-    void answersOneHundredFramesInOrderOnOneCall() throws Exception {
+    void answersThirtyFramesInOrderOnOneCall() throws Exception {
         Answers answers = new Answers();
         StreamObserver<Image> frames = server.async().predictStream(answers);
-        for (int i = 0; i < 100; i++) {
+        for (int i = 0; i < 30; i++) {
             frames.onNext(frameNumber(i));
         }
         frames.onCompleted();
 
         assertEquals(Status.Code.OK, answers.end().getCode());
-        assertEquals(100, answers.list.size());
-        for (int i = 0; i < 100; i++) {
+        assertEquals(30, answers.list.size());
+        for (int i = 0; i < 30; i++) {
             assertAnswersFrame(i, answers.list.get(i));
         }
     }
 
     /**
-     * The client ignores flow control and pushes 300 frames at once, far faster than detection.
-     * The server still takes one frame at a time: the service's own count of frames it holds
-     * (received, not yet answered) never passes one, so the rest wait in the HTTP/2 window and on
-     * the client. With automatic requests, grpc would hand over every frame as it arrives.
+     * The client ignores flow control and pushes 40 frames at once, far faster than detection.
+     * The server still takes one frame at a time: a stream tracer counting the frames each call
+     * has received and not answered never sees more than one, so the rest wait in the HTTP/2
+     * window and on the client. With automatic requests, grpc would hand over every frame as it
+     * arrives. Small frames: the count, not the size, is what is tested.
+     *
+     * <p>The service runs here on a plain grpc server of its own, which the tracer can be added
+     * to; the flow control is all in the service.
      */
     @Test
-    void holdsOneFrameAtATimeWhenTheClientSendsFasterThanDetection() throws Exception {
-        Answers answers = new Answers();
-        StreamObserver<Image> frames = server.async().predictStream(answers);
-        for (int i = 0; i < 300; i++) {
-            frames.onNext(i % 2 == 0 ? face : noFace);
-        }
-        frames.onCompleted();
+    void holdsOneFrameAtATimeWhenTheClientSendsFasterThanDetection(@TempDir Path otherStorage) throws Exception {
+        FramesHeld framesHeld = new FramesHeld();
+        WorkerPool workers = new WorkerPool(2, 4, "frames-held-");
+        ServerSettings settings = ServerSettings.read(new Config(new String[] {"--storage", otherStorage.toString()},
+                Map.of()), GrpcServer.DEFAULT_PORT);
+        DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
+        Server bare = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .directExecutor()
+                .addService(new InferenceService(pipeline, workers))
+                .addStreamTracerFactory(framesHeld)
+                .build()
+                .start();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", bare.getPort(),
+                InsecureChannelCredentials.create()).build();
+        try {
+            Answers answers = new Answers();
+            StreamObserver<Image> frames = InferenceGrpc.newStub(channel)
+                    .withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).predictStream(answers);
+            for (int i = 0; i < FRAMES_AT_ONCE; i++) {
+                frames.onNext(i % 2 == 0 ? smallFace : smallNoFace);
+            }
+            frames.onCompleted();
 
-        assertEquals(Status.Code.OK, answers.end().getCode());
-        assertEquals(300, answers.list.size());
-        for (int i = 0; i < 300; i++) {
-            assertEquals(i % 2 == 0 ? "OK" : "NO_DETECTION", answers.list.get(i).getStatus(), "frame " + i);
+            assertEquals(Status.Code.OK, answers.end().getCode());
+            assertEquals(FRAMES_AT_ONCE, answers.list.size());
+            for (int i = 0; i < FRAMES_AT_ONCE; i++) {
+                assertEquals(i % 2 == 0 ? "OK" : "NO_DETECTION", answers.list.get(i).getStatus(), "frame " + i);
+            }
+            assertEquals(1, framesHeld.most.get());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            bare.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            workers.shutdown(Duration.ZERO);
         }
-        assertEquals(1, server.server.service().mostFramesHeldByAStream());
     }
 
     /**
      * A client that sends whenever its transport is ready is held back by the server: the frames
      * it has sent and not had answered stay within what one HTTP/2 flow-control window carries
-     * (grpc auto-tunes it up to 8 MiB), plus the one the server holds, one in the client's
+     * ({@link GrpcServer#FLOW_CONTROL_WINDOW}), plus the one the server holds, one in the client's
      * buffer and answers on their way back. Never the whole video.
      */
     @Test
     void holdsBackAClientThatSendsWheneverItsTransportIsReady() throws Exception {
-        int total = 150;
+        int total = 40;
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
         Answers answers = new Answers();
@@ -137,7 +197,7 @@ class PredictStreamTest {
         });
         assertEquals(Status.Code.OK, answers.end().getCode());
         assertEquals(total, answers.list.size());
-        int windowBound = GRPC_MAX_WINDOW / face.getSerializedSize() + 4;
+        int windowBound = GrpcServer.FLOW_CONTROL_WINDOW / face.getSerializedSize() + 4;
         assertTrue(mostInFlight.get() <= windowBound,
                 "frames sent and not answered: " + mostInFlight.get() + ", bound " + windowBound);
     }
@@ -207,6 +267,27 @@ class PredictStreamTest {
         assertEquals(message, d.getError());
         assertEquals("face", d.getLabel());
         assertEquals(0, d.getBoxesCount());
+    }
+
+    /** Counts, for each call, the frames received and not yet answered; keeps the most seen. */
+    private static final class FramesHeld extends ServerStreamTracer.Factory {
+        final AtomicInteger most = new AtomicInteger();
+
+        @Override
+        public ServerStreamTracer newServerStreamTracer(String fullMethodName, Metadata headers) {
+            AtomicInteger held = new AtomicInteger();
+            return new ServerStreamTracer() {
+                @Override
+                public void inboundMessageRead(int seqNo, long wireSize, long uncompressedSize) {
+                    most.accumulateAndGet(held.incrementAndGet(), Math::max);
+                }
+
+                @Override
+                public void outboundMessage(int seqNo) {
+                    held.decrementAndGet();
+                }
+            };
+        }
     }
 
     /** Collects a stream's answers and how it ended. */

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The call has no deadline, since it lives as long as the video; each frame gets 5 s
  * instead. After a timeout, or when the call ends (server gone, call refused), the call is
  * cancelled and the next {@link #send} opens a new one, so a server that comes back is used
- * again without any help.
+ * again without any help. A server may also end the call between two frames, after answering
+ * one (its connection has reached its maximum age, or it is stopping): the next frame then goes
+ * on a new call, with no error.
  *
  * <p>Not for sharing: {@link #send} is synchronized, so threads sharing one transport take
  * turns. For several frames in flight, give each thread its own stream transport (they may
@@ -54,7 +56,7 @@ public final class GrpcStreamTransport implements Transport {
 
     @Override
     public synchronized Reply send(byte[] jpeg, boolean save) throws IOException, TimeoutException, InterruptedException {
-        if (call == null) {
+        if (call == null || call.ended()) {
             call = new OpenCall(stub);
         }
         Image image = GrpcWire.image(jpeg, save);
@@ -99,6 +101,11 @@ public final class GrpcStreamTransport implements Transport {
 
         OpenCall(InferenceGrpc.InferenceStub stub) {
             this.requests = (ClientCallStreamObserver<Image>) stub.predictStream(this);
+        }
+
+        /** Between frames nothing is queued, unless the server has ended the call since the last answer. */
+        boolean ended() {
+            return !answers.isEmpty();
         }
 
         @Override

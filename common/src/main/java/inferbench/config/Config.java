@@ -1,5 +1,8 @@
 package inferbench.config;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -74,6 +77,31 @@ public final class Config {
                     + min + ", " + max + "]");
         }
         return value;
+    }
+
+    /** Seconds, with a fraction if wanted ("0.5"), to the millisecond, within [min, max]. */
+    public Duration getSeconds(String flag, String envName, Duration defaultValue, Duration min, Duration max) {
+        String text = get(flag, envName, null);
+        if (text == null) {
+            return defaultValue;
+        }
+        Duration value;
+        try {
+            value = Duration.ofMillis(new BigDecimal(text).movePointRight(3).setScale(0, RoundingMode.UP)
+                    .longValueExact());
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(source(flag, envName) + ": expected seconds such as 10 or 0.5, got '"
+                    + text + "'");
+        }
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(source(flag, envName) + ": " + text + " s is out of range ["
+                    + seconds(min) + ", " + seconds(max) + "] s");
+        }
+        return value;
+    }
+
+    private static String seconds(Duration duration) {
+        return BigDecimal.valueOf(duration.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     public boolean getBoolean(String flag, String envName, boolean defaultValue) {

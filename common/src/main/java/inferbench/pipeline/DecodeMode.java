@@ -4,9 +4,9 @@ package inferbench.pipeline;
  * How the pipeline decodes a JPEG it will not save.
  *
  * <p>Detection only needs grey, and libjpeg can hand over the luma plane directly instead of
- * converting YCbCr to BGR and back: on 1280x720 q95 frames the whole pipeline's p50 drops from
- * 18.7 to 13.9 ms (measured with the benchmark; see the README). The boxes are the same on
- * every sample frame. A saved image is always decoded in colour, because the saved JPEG is in colour.
+ * converting YCbCr to BGR and back, which saves about a quarter of the pipeline's time on a
+ * webcam frame (docs/performance-notes.md has the runs). The boxes are the same on every sample
+ * frame. A saved image is always decoded in colour, because the saved JPEG is in colour.
  */
 public enum DecodeMode {
     /** The original system's path: decode to BGR, crop, resize, then convert to grey. */

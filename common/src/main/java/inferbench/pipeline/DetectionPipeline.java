@@ -22,7 +22,8 @@ import org.opencv.imgproc.Imgproc;
  *
  * <p>The steps are the original system's, in its order: validate, decode, centre-crop to a
  * square, resize to 720x720 (the image that is saved), resize to 300x300 (what the Haar
- * cascade sees: small enough for ~25 ms per frame), grey, detect, scale boxes back by 2.4.
+ * cascade sees: a face stays well over the cascade's 30 px minimum, and detection stays cheap),
+ * grey, detect, scale boxes back by 2.4.
  * Every native {@code Mat} is released in a {@code finally}, so memory does not wait for the
  * garbage collector, which cannot see native allocations.
  */
@@ -79,7 +80,7 @@ public final class DetectionPipeline {
 
     /**
      * Detects faces in the JPEG between the buffer's position and limit, which are left as they
-     * are. A buffer over an array (the servers pass a multipart part, or protobuf's own bytes)
+     * are. A buffer over an array (the REST server passes the multipart part in the request body)
      * goes to OpenCV without a copy on the Java side.
      */
     public DetectionResult process(ByteBuffer jpeg, boolean save, String protocol) throws InvalidImageException {

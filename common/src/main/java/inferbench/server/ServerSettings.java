@@ -29,10 +29,11 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --max-body BYTES  largest request body or gRPC message (MAX_BODY_BYTES, default 16777216)
                   --max-pixels N    largest JPEG frame, width x height (MAX_PIXELS, default 16777216,
                                     4096 x 4096)
-                  --header-timeout S  REST: seconds for a request's line and headers; gRPC: for a new
-                                    connection's HTTP/2 handshake (HEADER_TIMEOUT, default 10)
-                  --body-timeout S  seconds for the body (REST) or message (gRPC) to arrive after the
-                                    headers (BODY_TIMEOUT, default 20)
+                  --header-timeout S  REST: seconds (0.5 allowed) for a request's line and headers;
+                                    gRPC: for a new connection's HTTP/2 handshake (HEADER_TIMEOUT,
+                                    default 10)
+                  --body-timeout S  seconds (0.5 allowed) for the body (REST) or message (gRPC) to
+                                    arrive after the headers (BODY_TIMEOUT, default 20)
                   --idle-timeout S  seconds a connection may stay open with no request in progress
                                     (IDLE_TIMEOUT, default 30)
                   --max-connections N  REST: requests being read or answered at once; past it a
@@ -73,8 +74,8 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 Integer.MAX_VALUE - 8);
         RequestLimits limits = new RequestLimits(
                 maxBody,
-                seconds(config, "header-timeout", "HEADER_TIMEOUT", RequestLimits.DEFAULT_HEADER_TIMEOUT),
-                seconds(config, "body-timeout", "BODY_TIMEOUT", RequestLimits.DEFAULT_BODY_TIMEOUT),
+                deadline(config, "header-timeout", "HEADER_TIMEOUT", RequestLimits.DEFAULT_HEADER_TIMEOUT),
+                deadline(config, "body-timeout", "BODY_TIMEOUT", RequestLimits.DEFAULT_BODY_TIMEOUT),
                 seconds(config, "idle-timeout", "IDLE_TIMEOUT", RequestLimits.DEFAULT_IDLE_TIMEOUT),
                 config.getInt("max-connections", "MAX_CONNECTIONS", RequestLimits.DEFAULT_MAX_CONNECTIONS, 1),
                 config.getLong("body-memory", "BODY_MEMORY", Math.max(RequestLimits.DEFAULT_BODY_MEMORY, 2 * maxBody),
@@ -115,6 +116,12 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 config.getBoolean("access-log", "ACCESS_LOG", true));
     }
 
+    /** A deadline may be a fraction of a second ("0.5"), to the tenth of a second the servers check it to. */
+    private static Duration deadline(Config config, String flag, String envName, Duration defaultValue) {
+        return config.getSeconds(flag, envName, defaultValue, Duration.ofMillis(100), Duration.ofHours(1));
+    }
+
+    /** Whole seconds: the JDK's HttpServer counts its idle interval in seconds. */
     private static Duration seconds(Config config, String flag, String envName, Duration defaultValue) {
         return Duration.ofSeconds(config.getLong(flag, envName, defaultValue.toSeconds(), 1, 3600));
     }

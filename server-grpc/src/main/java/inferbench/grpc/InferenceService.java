@@ -92,7 +92,7 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             throw Status.INVALID_ARGUMENT.withDescription(DetectionPipeline.ONLY_JPEG).asException();
         }
         try {
-            return toDetection(pipeline.process(ProtobufBytes.view(image.getData()), image.getSave(), PROTOCOL));
+            return toDetection(pipeline.process(image.getData().toByteArray(), image.getSave(), PROTOCOL));
         } catch (InvalidImageException e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
         } catch (RuntimeException e) {

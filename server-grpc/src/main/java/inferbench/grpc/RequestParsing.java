@@ -20,7 +20,7 @@ import java.util.List;
  * {@code ServerCallImpl}, and whatever the marshaller throws, even a StatusRuntimeException,
  * becomes UNKNOWN "Application error processing RPC" ({@code ServerImpl}'s
  * {@code JumpToApplicationThreadServerStreamListener.internalClose}), logged as SEVERE with a stack
- * trace: for a 9-byte garbage call, 6.6 kB of log.
+ * trace, for every 9-byte garbage call.
  *
  * <p>Here every method of a service receives its request as the InputStream grpc collected, and
  * the handler's listener gets it parsed by the method's own marshaller. What cannot be parsed is

@@ -185,9 +185,8 @@ final class MultipartParser {
      *
      * <p>Boyer-Moore-Horspool: compare the window from its last byte, and on a mismatch slide it
      * as far as that last byte allows. In JPEG data the window of a 36-byte delimiter (a
-     * 32-character boundary) mostly moves 36 bytes at a time, so finding the end of a 275 kB
-     * file part costs about 25 us instead of
-     * the 105 us a byte-by-byte scan needs (measured on the benchmark machine).
+     * 32-character boundary) mostly moves 36 bytes at a time, where a byte-by-byte scan
+     * looks at every byte of the image (docs/performance-notes.md says what that saves).
      */
     static int indexOf(byte[] data, byte[] pattern, int from, int to) {
         int m = pattern.length;

@@ -27,6 +27,8 @@ import java.util.concurrent.ExecutionException;
  * detection's place in the pool is free again before the client has its reply.
  */
 final class PredictHandler implements Routes.Endpoint {
+    /** Written to records.csv for results saved through this server. */
+    static final String PROTOCOL = "REST";
     static final String FILE_FIELD = "file";
     static final String SPACE = DetectionPipeline.CROP_SIDE + "x" + DetectionPipeline.CROP_SIDE;
 
@@ -43,7 +45,7 @@ final class PredictHandler implements Routes.Endpoint {
         boolean save = saveParameter(exchange.getRequestURI().getRawQuery());
         ByteBuffer jpeg = jpegFrom(exchange.getRequestHeaders().getFirst("Content-Type"), body);
         CompletableFuture<DetectionResult> detection = workers.trySubmit(
-                        () -> pipeline.process(jpeg, save, RestServer.PROTOCOL))
+                        () -> pipeline.process(jpeg, save, PROTOCOL))
                 .orElseThrow(() -> HttpError.busy(workers.busyMessage()));
         return toJson(await(detection));
     }

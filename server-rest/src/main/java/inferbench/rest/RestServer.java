@@ -35,8 +35,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class RestServer implements ServerMain.Server {
     static final String NAME = "server-rest";
-    /** Written to records.csv for results saved by this server. */
-    static final String PROTOCOL = "REST";
     static final int DEFAULT_PORT = 8001;
     static final String ROOT_REPLY = new JsonWriter().beginObject()
             .name("message").value("REST Image Service OK. POST /predict").endObject().toString();

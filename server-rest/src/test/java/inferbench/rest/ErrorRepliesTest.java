@@ -85,7 +85,7 @@ class ErrorRepliesTest {
     void refusesDataThatIsNotAJpegWith400AndThePipelinesMessage() throws Exception {
         byte[] notJpeg = text("definitely not a JPEG");
         InvalidImageException expected = assertThrows(InvalidImageException.class,
-                () -> server.pipeline.process(notJpeg, false, RestServer.PROTOCOL));
+                () -> server.pipeline.process(notJpeg, false, PredictHandler.PROTOCOL));
         assertDetail(400, expected.getMessage(), server.post("/predict", "image/jpeg", notJpeg));
         byte[] truncated = Arrays.copyOf(face, face.length / 2);
         assertEquals(400, server.post("/predict", "image/jpeg", truncated).statusCode());

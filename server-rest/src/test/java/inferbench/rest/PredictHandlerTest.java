@@ -52,7 +52,7 @@ class PredictHandlerTest {
 
     /** The boxes as the pipeline itself gives them, in the JSON the server must write. */
     private static Object boxesFromThePipeline(byte[] jpeg) throws InvalidImageException {
-        List<Box> boxes = server.pipeline.process(jpeg, false, RestServer.PROTOCOL).boxes();
+        List<Box> boxes = server.pipeline.process(jpeg, false, PredictHandler.PROTOCOL).boxes();
         return inferbench.json.JsonReader.parse(JsonWriter.boxes(boxes));
     }
 

@@ -176,7 +176,7 @@ class FullDiskTest {
         List<String> lines = List.of(csv.split("\n"));
         Set<String> named = new HashSet<>();
         for (String line : lines.subList(1, lines.size())) {
-            List<String> fields = fields(line);
+            List<String> fields = ResultStoreTest.parseCsvRow(line);
             assertEquals(10, fields.size(), line);
             assertTrue(Files.exists(storage.resolve(fields.get(1))), "the row's image exists: " + line);
             named.add(fields.get(1));
@@ -192,26 +192,6 @@ class FullDiskTest {
         }
         assertEquals(named, new HashSet<>(images), "every image has its row");
         return lines.size();
-    }
-
-    /** Comma-separated fields, with RFC 4180 quotes (the JSON columns are quoted). */
-    private static List<String> fields(String row) {
-        List<String> fields = new ArrayList<>();
-        StringBuilder field = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < row.length(); i++) {
-            char c = row.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                fields.add(field.toString());
-                field.setLength(0);
-            } else {
-                field.append(c);
-            }
-        }
-        fields.add(field.toString());
-        return fields;
     }
 
     /** Runs a command; null when it succeeded, else what it printed. */

@@ -1,5 +1,6 @@
 package inferbench.server;
 
+import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -54,4 +55,12 @@ public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration 
     public static final long DEFAULT_MESSAGE_MEMORY = 4 * DEFAULT_MAX_BODY;
     /** Long enough that reconnecting costs nothing, short enough that every connection is renewed. */
     public static final Duration DEFAULT_MAX_CONNECTION_AGE = Duration.ofMinutes(30);
+
+    /**
+     * A deadline as its error messages give it: "20 s", "0.3 s". The header and body deadlines
+     * take tenths of a second, which whole seconds would print as "0 s".
+     */
+    public static String seconds(Duration timeout) {
+        return BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+    }
 }

@@ -87,4 +87,11 @@ class ServerSettingsTest {
         var e = assertThrows(IllegalArgumentException.class, () -> ServerSettings.read(config, 8001));
         assertEquals("--decode / DECODE_MODE: expected color or grey, got 'sepia'", e.getMessage());
     }
+
+    @Test
+    void writesADeadlineWithItsFractionOfASecond() {
+        assertEquals("0.3 s", RequestLimits.seconds(Duration.ofMillis(300)));
+        assertEquals("20 s", RequestLimits.seconds(Duration.ofSeconds(20)));
+        assertEquals("1.25 s", RequestLimits.seconds(Duration.ofMillis(1250)));
+    }
 }

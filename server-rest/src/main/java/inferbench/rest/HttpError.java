@@ -1,6 +1,7 @@
 package inferbench.rest;
 
 import inferbench.pipeline.DetectionPipeline;
+import inferbench.server.RequestLimits;
 import java.time.Duration;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ final class HttpError extends Exception {
 
     /** The body did not arrive in time; the rest of it is not waited for (RFC 9110 section 15.5.9). */
     static HttpError requestTimeout(Duration bodyTimeout) {
-        return new HttpError(408, "request body not received within " + bodyTimeout.toSeconds() + " s",
+        return new HttpError(408, "request body not received within " + RequestLimits.seconds(bodyTimeout),
                 Map.of("Connection", "close"));
     }
 

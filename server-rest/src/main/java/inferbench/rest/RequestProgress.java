@@ -1,6 +1,7 @@
 package inferbench.rest;
 
 import com.sun.net.httpserver.HttpExchange;
+import inferbench.server.RequestLimits;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -172,7 +173,7 @@ final class RequestProgress {
             case BODY -> "request body";
             default -> "reply";
         };
-        return what + (stage == Stage.REPLYING ? " not taken" : " not received") + " within " + timeout.toSeconds() + " s";
+        return what + (stage == Stage.REPLYING ? " not taken" : " not received") + " within " + RequestLimits.seconds(timeout);
     }
 
     private void close(Predicate<Stage> closable, HttpError bodyAnswer, String reason) {

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The header and body deadlines, 1 s each here: what a late client gets, and what an on-time one never does. */
+/**
+ * The header and body deadlines, 0.5 s and 0.3 s here (the clock checks them every 0.1 s): what a
+ * late client gets, and what an on-time one never does.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DeadlinesTest {
     private static TestServer server;
@@ -28,7 +31,7 @@ class DeadlinesTest {
     @BeforeAll
     static void start(@TempDir Path storage) throws Exception {
         // room for every client below at once: a 503 "busy" would hide what the test is about
-        server = TestServer.start(storage, "--header-timeout", "1", "--body-timeout", "1", "--workers", "2", "--queue", "32");
+        server = TestServer.start(storage, "--header-timeout", "0.5", "--body-timeout", "0.3", "--workers", "2", "--queue", "32");
         small = TestServer.smallJpeg();
     }
 
@@ -47,7 +50,7 @@ class DeadlinesTest {
             long start = System.nanoTime();
             connection.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n"); // no blank line: the headers go on
             assertTrue(connection.closedByServerWithin(Duration.ofSeconds(5)));
-            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(900), "closed before its deadline");
+            assertTrue(System.nanoTime() - start >= TimeUnit.MILLISECONDS.toNanos(500), "closed before its deadline");
         }
     }
 
@@ -58,7 +61,7 @@ class DeadlinesTest {
             RawHttp.Response response = connection.within(Duration.ofSeconds(5)).read();
             assertEquals(408, response.status(), response.body());
             assertEquals("application/json", response.header("Content-Type"));
-            assertEquals("request body not received within 1 s", response.json().get("detail"));
+            assertEquals("request body not received within 0.3 s", response.json().get("detail"));
             assertEquals("close", response.header("Connection"));
             assertTrue(connection.closedByServer());
         }
@@ -69,10 +72,10 @@ class DeadlinesTest {
         byte[] healthz = RawHttp.request("GET", "/healthz", null);
         try (RawHttp connection = new RawHttp(server.port())) {
             assertEquals(200, connection.exchange(healthz).status());
-            Thread.sleep(1500); // kept alive and idle for longer than both deadlines
+            Thread.sleep(700); // kept alive and idle for longer than both deadlines
             assertEquals(200, connection.exchange(healthz).status());
             connection.send(Arrays.copyOf(healthz, 20));
-            Thread.sleep(400); // slow, but within the deadline
+            Thread.sleep(200); // slow, but within the deadline
             RawHttp.Response late = connection.exchange(Arrays.copyOfRange(healthz, 20, healthz.length));
             assertEquals(200, late.status());
         }
@@ -89,7 +92,7 @@ class DeadlinesTest {
         try {
             List<Future<Integer>> racing = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
-                long delayMillis = 900 + i * 12; // 900 to 1080 ms: on either side of the deadline
+                long delayMillis = 240 + i * 10; // 240 to 390 ms: on either side of the deadline, which fires at 300 to 400 ms
                 racing.add(clients.submit(() -> finishBodyAfter(delayMillis)));
             }
             for (Future<Integer> status : racing) {

@@ -3,6 +3,7 @@ package inferbench.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.server.ServerMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -15,7 +16,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** What main answers before and instead of serving: help, bad configuration, a busy port, the probe. */
+/**
+ * What is the REST server's own in main: its help, its port-in-use error from the JDK's
+ * HttpServer, its HTTP probe. What main does for both servers is tested once, in common
+ * (inferbench.server.ServerMainTest).
+ */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RestServerMainTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -31,20 +36,8 @@ class RestServerMainTest {
         assertEquals(0, run("--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--max-body BYTES"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--probe"));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Exit status"));
-    }
-
-    @Test
-    void exitsTwoWithOneLineOnAnUnknownOption() {
-        assertEquals(2, run("--prot", "8001"));
-        assertEquals("server-rest: unknown option --prot (see --help)" + System.lineSeparator(),
-                err.toString(StandardCharsets.UTF_8));
-    }
-
-    @Test
-    void exitsTwoWithOneLineOnAPortOutOfRange() {
-        assertEquals(2, run("--port", "70000"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("server-rest: --port"), err.toString());
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("POST /predict"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(ServerMain.EXIT_STATUS_HELP));
     }
 
     @Test

@@ -79,7 +79,7 @@ class ServerLimitsTest {
         byte[] almostAll = new byte[length - 1];
         new Random(1).nextBytes(almostAll);
         try (TestServer server = TestServer.start(storage, "--max-body", "1048576", "--body-memory", "2097152",
-                "--body-timeout", "2")) {
+                "--body-timeout", "0.5")) {
             List<RawHttp> greedy = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {

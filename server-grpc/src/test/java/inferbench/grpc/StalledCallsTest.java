@@ -61,8 +61,8 @@ class StalledCallsTest {
     void stalledCallsStayWithinTheMemoryBoundAndEndAtTheDeadline(@TempDir Path storage) throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "measures resident memory through /proc (Linux)");
         try (ChildServer server = ChildServer.start(storage, SERVER_JVM,
-                "--workers", "2", "--max-body", String.valueOf(MESSAGE_BYTES),
-                "--message-memory", String.valueOf(MESSAGE_MEMORY), "--body-timeout", "1", "--idle-timeout", "1")) {
+                "--workers", "1", "--max-body", String.valueOf(MESSAGE_BYTES),
+                "--message-memory", String.valueOf(MESSAGE_MEMORY), "--body-timeout", "0.5", "--idle-timeout", "1")) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port,
                     InsecureChannelCredentials.create()).build();
             Image frame = jpeg(PredictStreamTest.small(SampleFrames.faceFrame(1280, 720)));

@@ -74,14 +74,15 @@ class CallLimitsTest {
             PredictStreamTest.Answers answers = new PredictStreamTest.Answers();
             StreamObserver<Image> frames = test.async().predictStream(answers);
             frames.onNext(frame);
+            // meanwhile, on another connection, a stream stalls halfway through its first frame
+            int stalled = stalling.startCall(PREDICT_STREAM);
+            stalling.sendPartialMessage(stalled, 100_000, 1_000);
             Thread.sleep(600); // twice the body timeout, between two frames
             frames.onNext(frame);
             frames.onCompleted();
             assertEquals(Status.Code.OK, answers.end().getCode());
             assertEquals(List.of("OK", "OK"), answers.list.stream().map(Detection::getStatus).toList());
 
-            int stalled = stalling.startCall(PREDICT_STREAM);
-            stalling.sendPartialMessage(stalled, 100_000, 1_000);
             assertTrue(awaitIn(stalling.endedStreams, stalled), "a frame stalled halfway is ended");
             assertTrue(awaitIn(stalling.resetStreams, stalled), "and its stream reset");
             assertEquals(1, test.accessLog.await(line -> line.contains("img.Inference/PredictStream DEADLINE_EXCEEDED")

@@ -160,7 +160,7 @@ class PredictStreamTest {
      */
     @Test
     void holdsBackAClientThatSendsWheneverItsTransportIsReady() throws Exception {
-        int total = 20; // several times the bound below: a client not held back has all of them in flight
+        int total = 12; // three times the bound below: a client not held back has all of them in flight
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
         Answers answers = new Answers();

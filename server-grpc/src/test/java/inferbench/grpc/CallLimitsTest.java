@@ -155,16 +155,21 @@ class CallLimitsTest {
         }
     }
 
+    /**
+     * A connection that sends no HTTP/2 preface within --header-timeout is closed. (A connection
+     * that goes quiet for --idle-timeout, its whole seconds the longest wait here, is tested where
+     * its calls have just ended: StalledCallsTest.)
+     */
     @Test
-    void closesConnectionsThatSayNothingOrGoQuiet(@TempDir Path storage) throws Exception {
-        try (TestServer test = TestServer.start(storage, "--header-timeout", "0.3", "--idle-timeout", "1");
-             Socket silent = RawHttp2Connection.connectSilently(test.server.port());
-             RawHttp2Connection quiet = RawHttp2Connection.open(test.server.port())) {
+    void closesAConnectionThatSaysNothing(@TempDir Path storage) throws Exception {
+        try (TestServer test = TestServer.start(storage, "--header-timeout", "0.3");
+             Socket silent = RawHttp2Connection.connectSilently(test.server.port())) {
             silent.setSoTimeout((int) WAIT.toMillis());
+            long start = System.nanoTime();
             // the server's SETTINGS, then the end of the stream: no preface within --header-timeout
             silent.getInputStream().readAllBytes();
-            assertTrue(quiet.awaitClosed(WAIT), "preface, then nothing for --idle-timeout: closed");
-            assertEquals("GOAWAY error 0 max_idle", quiet.goAway(), "with a GOAWAY (NO_ERROR) first");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertTrue(seconds < 5, "closed after " + seconds + " s");
         }
     }
 

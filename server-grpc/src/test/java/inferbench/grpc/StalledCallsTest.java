@@ -84,6 +84,8 @@ class StalledCallsTest {
                     for (RawHttp2Connection attacker : attackers) {
                         assertTrue(attacker.awaitClosed(Duration.ofSeconds(10)),
                                 "closed once its calls ended and it went quiet");
+                        assertEquals("GOAWAY error 0 max_idle", attacker.goAway(),
+                                "closed for --idle-timeout, with a GOAWAY (NO_ERROR) first");
                         assertEquals(CALLS_PER_CONNECTION, attacker.resetStreams.size(),
                                 "every stalled call ended and reset");
                         attacker.close();

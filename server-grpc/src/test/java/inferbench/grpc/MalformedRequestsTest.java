@@ -138,6 +138,8 @@ class MalformedRequestsTest {
     void answersAMessageOverTheLimitWithResourceExhaustedAndNoStackTrace() throws Exception {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> unaryBytes(new byte[MAX_BODY + 1]));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("gRPC message exceeds maximum size " + MAX_BODY),
+                e.getStatus().getDescription());
         assertEquals(1, server.errorLog.await(line -> line.contains("RESOURCE_EXHAUSTED gRPC message exceeds maximum"
                 + " size " + MAX_BODY), 1, Duration.ofSeconds(5)).size(), server.errorLog.lines().toString());
         assertEquals(List.of(), warningsOrWorse());

@@ -148,8 +148,9 @@ final class RawHttp2Connection implements AutoCloseable {
         return closed.getCount() == 0;
     }
 
-    boolean sawGoAway() {
-        return goAway != null;
+    /** The server's GOAWAY, as "GOAWAY error CODE DEBUG-DATA", or null if none came. */
+    String goAway() {
+        return goAway;
     }
 
     @Override

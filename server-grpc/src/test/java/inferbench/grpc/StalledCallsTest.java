@@ -18,6 +18,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,8 +61,8 @@ class StalledCallsTest {
     void stalledCallsStayWithinTheMemoryBoundAndEndAtTheDeadline(@TempDir Path storage) throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "measures resident memory through /proc (Linux)");
         try (ChildServer server = ChildServer.start(storage, SERVER_JVM,
-                "--workers", "2", "--max-body", String.valueOf(MESSAGE_BYTES),
-                "--message-memory", String.valueOf(MESSAGE_MEMORY), "--body-timeout", "2", "--idle-timeout", "1")) {
+                "--workers", "1", "--max-body", String.valueOf(MESSAGE_BYTES),
+                "--message-memory", String.valueOf(MESSAGE_MEMORY), "--body-timeout", "0.5", "--idle-timeout", "1")) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port,
                     InsecureChannelCredentials.create()).build();
             Image frame = jpeg(PredictStreamTest.small(SampleFrames.faceFrame(1280, 720)));
@@ -81,6 +84,8 @@ class StalledCallsTest {
                     for (RawHttp2Connection attacker : attackers) {
                         assertTrue(attacker.awaitClosed(Duration.ofSeconds(10)),
                                 "closed once its calls ended and it went quiet");
+                        assertEquals("GOAWAY error 0 max_idle", attacker.goAway(),
+                                "closed for --idle-timeout, with a GOAWAY (NO_ERROR) first");
                         assertEquals(CALLS_PER_CONNECTION, attacker.resetStreams.size(),
                                 "every stalled call ended and reset");
                         attacker.close();
@@ -138,17 +143,33 @@ class StalledCallsTest {
         }
     }
 
-    /** Opens the connections and, on each, the calls that send part of their message and stall. */
+    /**
+     * Opens the connections and, on each, the calls that send part of their message and stall;
+     * all connections at once, as many attackers would (and each waits on its own flow-control
+     * window, not on the others').
+     */
     private static List<RawHttp2Connection> stall(int port) throws Exception {
-        List<RawHttp2Connection> attackers = new ArrayList<>();
-        for (int c = 0; c < CONNECTIONS; c++) {
-            RawHttp2Connection attacker = RawHttp2Connection.open(port);
-            attackers.add(attacker);
-            for (int i = 0; i < CALLS_PER_CONNECTION; i++) {
-                attacker.sendPartialMessage(attacker.startCall("img.Inference/Predict"), MESSAGE_BYTES, SENT_BYTES);
+        ExecutorService threads = Executors.newFixedThreadPool(CONNECTIONS);
+        try {
+            List<Future<RawHttp2Connection>> opening = new ArrayList<>();
+            for (int c = 0; c < CONNECTIONS; c++) {
+                opening.add(threads.submit(() -> {
+                    RawHttp2Connection attacker = RawHttp2Connection.open(port);
+                    for (int i = 0; i < CALLS_PER_CONNECTION; i++) {
+                        attacker.sendPartialMessage(attacker.startCall("img.Inference/Predict"), MESSAGE_BYTES,
+                                SENT_BYTES);
+                    }
+                    attacker.ping(); // the server has read everything sent (its calls may end, and it close, soon after)
+                    return attacker;
+                }));
             }
-            attacker.ping(); // the server has read everything sent (its calls may end, and it close, soon after)
+            List<RawHttp2Connection> attackers = new ArrayList<>();
+            for (Future<RawHttp2Connection> attacker : opening) {
+                attackers.add(attacker.get(30, TimeUnit.SECONDS));
+            }
+            return attackers;
+        } finally {
+            threads.shutdownNow();
         }
-        return attackers;
     }
 }

@@ -30,7 +30,14 @@ public final class TestServers implements AutoCloseable {
 
     public static TestServers start(Path storage, int restPort, int grpcPort) throws Exception {
         ServerSettings rest = settings(storage, restPort);
-        DetectionPipeline pipeline = DetectionPipeline.load(rest.pipeline(), new ResultStore(rest.storage()));
+        return start(DetectionPipeline.load(rest.pipeline(), new ResultStore(rest.storage())), storage, restPort,
+                grpcPort);
+    }
+
+    /** Servers on the given ports around a pipeline already loaded, which loading again would only slow down. */
+    public static TestServers start(DetectionPipeline pipeline, Path storage, int restPort, int grpcPort)
+            throws Exception {
+        ServerSettings rest = settings(storage, restPort);
         RestServer restServer = new RestServer(rest, pipeline);
         restServer.start();
         GrpcServer grpcServer = new GrpcServer(settings(storage, grpcPort), pipeline).start();

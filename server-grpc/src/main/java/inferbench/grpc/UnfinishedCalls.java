@@ -8,7 +8,6 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Set;
@@ -73,18 +72,13 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
         this.tooManyCalls = Status.RESOURCE_EXHAUSTED.withDescription("server busy: " + maxCalls
                 + " calls are open, the most it takes (--max-calls); retry shortly");
         this.late = Status.DEADLINE_EXCEEDED.withDescription("the message did not arrive in full within "
-                + seconds(limits.bodyTimeout()) + " s (--body-timeout)");
+                + RequestLimits.seconds(limits.bodyTimeout()) + " (--body-timeout)");
         this.overMemory = Status.RESOURCE_EXHAUSTED.withDescription("server busy: messages arriving at once"
                 + " would hold more than " + limits.messageMemoryBytes() + " bytes (--message-memory), and this call's"
                 + " had been arriving the longest; retry shortly");
         // A tenth of the timeout, between 0.1 and 1 s: a late call ends at most that much after its deadline.
         long sweep = Math.max(100, Math.min(1000, limits.bodyTimeout().toMillis() / 10));
         clock.scheduleWithFixedDelay(this::endLateCalls, sweep, sweep, TimeUnit.MILLISECONDS);
-    }
-
-    /** As the flag was given: "20", "0.3". */
-    private static String seconds(Duration duration) {
-        return BigDecimal.valueOf(duration.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 
     @Override

@@ -72,7 +72,7 @@ public final class GrpcServer implements ServerMain.Server {
      */
     static final int MAX_RESETS = 200;
     static final Duration RESET_WINDOW = Duration.ofSeconds(10);
-    /** After the grace period: how long the connections still open get to close once cut. */
+    /** Once every call has ended: how long connections get to close by themselves, then once cut. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
 
     /**
@@ -183,8 +183,15 @@ public final class GrpcServer implements ServerMain.Server {
         boolean drained = false;
         try {
             drained = calls.awaitAllEnded(left(deadline));
-            server.shutdownNow();
-            server.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            // Every call has ended: connections now close by themselves once their clients have
+            // read the last frames. Cutting them at once would reset a connection whose client
+            // still had frames on the way (a ping's answer), and a reset loses the calls' endings
+            // the client had not read yet. Only what is still open after CLOSE_WAIT is cut (at
+            // once when the grace period ran out).
+            if (!drained || !server.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                server.shutdownNow();
+                server.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.shutdownNow();

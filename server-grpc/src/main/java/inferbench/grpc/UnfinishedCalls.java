@@ -99,11 +99,11 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
 
             @Override
             public void onMessage(ReqT message) {
-                try {
-                    super.onMessage(message);
-                } finally {
-                    received(watch);
-                }
+                // Before the handler, not after it: the handler may admit the message to the
+                // worker pool, and a stop from that moment on must see a call with admitted work,
+                // not one still waiting for its message.
+                received(watch);
+                super.onMessage(message);
             }
 
             @Override

@@ -205,13 +205,6 @@ class CallLimitsTest {
 
     /** Waits, at most {@link #WAIT}, for the stream to be among {@code streams} (a connection's ended or reset ones). */
     private static boolean awaitIn(Set<Integer> streams, int stream) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!streams.contains(stream)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(10);
-        }
-        return true;
+        return RawHttp2Connection.awaitAll(streams, Set.of(stream), WAIT);
     }
 }

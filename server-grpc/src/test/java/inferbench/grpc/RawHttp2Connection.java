@@ -139,6 +139,22 @@ final class RawHttp2Connection implements AutoCloseable {
         writeFrame(RST_STREAM, 0, stream, new byte[] {0, 0, 0, 8}); // CANCEL
     }
 
+    /**
+     * Waits until every one of {@code streams} is in {@code ended} (this connection's
+     * {@link #endedStreams} or {@link #resetStreams}): the reader thread records a stream's end
+     * some time after the server sent it.
+     */
+    static boolean awaitAll(Set<Integer> ended, Set<Integer> streams, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!ended.containsAll(streams)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
     /** Waits until the server closes the connection (after a GOAWAY, or at once). */
     boolean awaitClosed(Duration timeout) throws InterruptedException {
         return closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);

@@ -19,6 +19,7 @@ import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -117,7 +118,9 @@ class ShutdownTest {
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds < 5, "the stop took " + seconds + " s of its " + ServerMain.GRACE.toSeconds()
                     + " s grace");
-            assertEquals(Set.of(partialUnary, headersOnly, partialFrame), Set.copyOf(stalled.endedStreams));
+            Set<Integer> calls = Set.of(partialUnary, headersOnly, partialFrame);
+            RawHttp2Connection.awaitAll(stalled.endedStreams, calls, Duration.ofSeconds(5));
+            assertEquals(calls, Set.copyOf(stalled.endedStreams));
         }
     }
 

@@ -62,9 +62,10 @@ public final class ClientApp {
             System.err.println("client: cannot open --source " + options.source() + ": " + e.getMessage());
             return 2;
         }
-        Transport rest = new RestTransport(options.rest(), RestTransport.Body.MULTIPART, options.restClient());
-        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(options.grpc())
-                : new GrpcUnaryTransport(options.grpc(), options.grpcTimeLimit());
+        Transport rest = new RestTransport(options.rest(), RestTransport.Body.MULTIPART, options.restClient(),
+                options.timeout());
+        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(options.grpc(), options.timeout())
+                : new GrpcUnaryTransport(options.grpc(), options.grpcTimeLimit(), options.timeout());
         LiveSession session = new LiveSession(source, rest, options.rest().toString(), grpc, options.grpc(),
                 new Controls(options.mode(), options.save()), options.fps(), options.quality(),
                 options.screenshot() == null ? 0 : options.frames());
@@ -111,7 +112,7 @@ public final class ClientApp {
     /** Waits for the frames (shown in the window when there is one), then writes the picture. */
     private static int screenshot(LiveSession session, ClientOptions options, ClientWindow window) throws Exception {
         long budget = ProtocolWorker.WARM_UP_LIMIT.toMillis() + 1000L * options.frames() / options.fps()
-                + 3 * Transport.TIMEOUT.toMillis() + 10_000;
+                + 3 * options.timeout().toMillis() + 10_000;
         if (!session.awaitLastFrame(budget)) {
             System.err.println("client: not every protocol answered the last frame within " + budget
                     + " ms; writing the picture as it is");

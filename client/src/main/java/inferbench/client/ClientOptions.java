@@ -3,22 +3,30 @@ package inferbench.client;
 import inferbench.client.source.FrameSources;
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
+import inferbench.client.transport.Transport;
 import inferbench.config.Config;
 import inferbench.samples.SampleFrames;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The client's command line, read with {@link Config} (flags, then environment, then defaults).
  *
  * @param restClient   the HTTP client under REST: the JDK's HttpClient, or the tuned hand-written one
- * @param grpcTimeLimit how a unary gRPC call's 5 s are kept: a gRPC deadline, or the waiting thread
+ * @param timeout      how long each request may take before the client gives up on it
+ * @param grpcTimeLimit how a unary gRPC call's time limit is kept: a gRPC deadline, or the waiting thread
  * @param screenshot   where to write the rendered window, or null for the interactive window
  * @param frames       frames to run before the screenshot
  */
 public record ClientOptions(URI rest, String grpc, String source, Controls.Mode mode, boolean save, int fps,
                             int quality, boolean grpcStream, RestTransport.Client restClient,
-                            GrpcUnaryTransport.TimeLimit grpcTimeLimit, Path screenshot, int frames) {
+                            Duration timeout, GrpcUnaryTransport.TimeLimit grpcTimeLimit, Path screenshot,
+                            int frames) {
+
+    private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
+    /** Longer than any frame takes on a loaded machine; past it a stalled server is better reported. */
+    private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
 
     public static final String USAGE = """
             Usage: java -jar client/target/client.jar [options]    (or: make client ARGS="...")
@@ -33,8 +41,10 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                                 one long-lived call)
               --rest-client C   REST's HTTP client (REST_CLIENT, default jdk): jdk, the JDK's HttpClient;
                                 tuned, the hand-written one (the calling thread does the I/O)
-              --grpc-deadline D the 5 s limit of a unary call (GRPC_DEADLINE, default on): on, a gRPC
-                                deadline; off, none (the waiting thread cancels the call)
+              --timeout S       seconds each request may take (REQUEST_TIMEOUT, default 5, 0.1-600);
+                                past it the panel shows "no answer within S s" and goes on
+              --grpc-deadline D how a unary call's time limit is kept (GRPC_DEADLINE, default on): on,
+                                a gRPC deadline; off, none (the waiting thread cancels the call)
             %s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
               --save            start with saving on (the servers store each frame)
               --fps N           frames per second read from the source (default 30)
@@ -70,7 +80,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
         }
         if (config.has("grpc-deadline") && grpcMode.equals("stream")) {
             throw new IllegalArgumentException("--grpc-deadline is for unary calls: a stream has no deadline,"
-                    + " each frame waits at most 5 s");
+                    + " each frame waits at most --timeout");
         }
         String screenshot = config.get("screenshot", null, null);
         if (screenshot != null && !screenshot.toLowerCase().endsWith(".png")) {
@@ -84,6 +94,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                 (int) config.getLong("quality", null, SampleFrames.JPEG_QUALITY, 1, 100),
                 grpcMode.equals("stream"),
                 restClient.equals("tuned") ? RestTransport.Client.TUNED : RestTransport.Client.JDK,
+                config.getSeconds("timeout", "REQUEST_TIMEOUT", Transport.DEFAULT_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT),
                 deadline.equals("on") ? GrpcUnaryTransport.TimeLimit.DEADLINE
                         : GrpcUnaryTransport.TimeLimit.WAITING_THREAD,
                 screenshot == null ? null : Path.of(screenshot),

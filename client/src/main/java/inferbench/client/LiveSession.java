@@ -118,8 +118,8 @@ public final class LiveSession implements AutoCloseable {
         workers.forEach(Thread::interrupt);
         try {
             capture.join(2000);
-            for (Thread worker : workers) {
-                worker.join(Transport.TIMEOUT.toMillis());
+            for (int i = 0; i < workers.size(); i++) {
+                workers.get(i).join(transports.get(i).timeout().toMillis()); // a call in flight ends by then
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

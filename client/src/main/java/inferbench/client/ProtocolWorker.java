@@ -104,10 +104,10 @@ final class ProtocolWorker implements Runnable {
                     throw e;
                 } catch (NotOfferedException e) {
                     stopped = true;
-                    panel.stopped(frame, describe(e));
+                    panel.stopped(frame, describe(e, transport.timeout()));
                     return;
                 } catch (Exception e) {
-                    panel.warmUpFailed(frame, describe(e));
+                    panel.warmUpFailed(frame, describe(e, transport.timeout()));
                 }
             }
         } finally {
@@ -128,16 +128,16 @@ final class ProtocolWorker implements Runnable {
             throw e;
         } catch (NotOfferedException e) {
             stopped = true;
-            panel.stopped(frame, describe(e));
+            panel.stopped(frame, describe(e, transport.timeout()));
             return false;
         } catch (Exception e) {
-            panel.failed(frame, describe(e));
+            panel.failed(frame, describe(e, transport.timeout()));
             return false;
         }
     }
 
     /** Short words for the status line; some JDK exceptions carry no message at all. */
-    static String describe(Exception e) {
+    static String describe(Exception e, Duration timeout) {
         if (e instanceof NotOfferedException notOffered) {
             return notOffered.getMessage() + ": " + whatToDo(notOffered.call());
         }
@@ -147,7 +147,7 @@ final class ProtocolWorker implements Runnable {
             }
         }
         if (e instanceof SocketTimeoutException || e instanceof TimeoutException) {
-            return "no answer within " + Transport.TIMEOUT.toSeconds() + " s";
+            return Transport.noAnswerWithin(timeout);
         }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;

@@ -1,11 +1,14 @@
 package inferbench.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
 import inferbench.config.Config;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +24,20 @@ class ClientOptionsTest {
         assertEquals(URI.create("http://localhost:8001/predict"), options.rest());
         assertEquals(RestTransport.Client.JDK, options.restClient());
         assertEquals(GrpcUnaryTransport.TimeLimit.DEADLINE, options.grpcTimeLimit());
+        assertEquals(Duration.ofSeconds(5), options.timeout());
+    }
+
+    @Test
+    void theTimeLimitTakesSecondsWithAFractionWithinItsRange() {
+        assertEquals(Duration.ofMillis(1500), read(Map.of(), "--timeout", "1.5").timeout());
+        assertEquals(Duration.ofSeconds(30), read(Map.of("REQUEST_TIMEOUT", "30")).timeout());
+        IllegalArgumentException tooShort = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(), "--timeout", "0.05"));
+        assertEquals("--timeout: 0.05 s is out of range [0.1, 600] s", tooShort.getMessage());
+        IllegalArgumentException notSeconds = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(), "--timeout", "5s"));
+        assertTrue(notSeconds.getMessage().contains("expected seconds such as 10 or 0.5, got '5s'"),
+                notSeconds.getMessage());
     }
 
     @Test

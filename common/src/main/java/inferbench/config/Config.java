@@ -100,7 +100,8 @@ public final class Config {
         return value;
     }
 
-    private static String seconds(Duration duration) {
+    /** A duration as seconds, as the options take them: "10", "0.5". */
+    public static String seconds(Duration duration) {
         return BigDecimal.valueOf(duration.toMillis()).movePointLeft(3).stripTrailingZeros().toPlainString();
     }
 

@@ -1,6 +1,6 @@
 package inferbench.server;
 
-import java.math.BigDecimal;
+import inferbench.config.Config;
 import java.time.Duration;
 
 /**
@@ -61,6 +61,6 @@ public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration 
      * take tenths of a second, which whole seconds would print as "0 s".
      */
     public static String seconds(Duration timeout) {
-        return BigDecimal.valueOf(timeout.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+        return Config.seconds(timeout) + " s";
     }
 }

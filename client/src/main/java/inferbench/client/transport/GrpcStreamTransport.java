@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,10 @@ import java.util.concurrent.TimeoutException;
  * gRPC {@code PredictStream}: every frame goes on one long-lived bidirectional call, one frame
  * in flight at a time (send it, wait for its Detection), which is how a video client uses it.
  *
- * <p>The call has no deadline, since it lives as long as the video; each frame gets 5 s
- * instead. After a timeout, or when the call ends (server gone, call refused), the call is
- * cancelled and the next {@link #send} opens a new one, so a server that comes back is used
+ * <p>The call has no deadline, since it lives as long as the video; each frame gets the time
+ * limit (5 s unless given another) instead. After a timeout, or when the call ends (server
+ * gone, call refused), the call is cancelled and the next {@link #send} opens a new one, so a
+ * server that comes back is used
  * again without any help. A server may also end the call between two frames, after answering
  * one (its connection has reached its maximum age, or it is stopping): the next frame then goes
  * on a new call, with no error.
@@ -31,27 +33,38 @@ public final class GrpcStreamTransport implements Transport {
     private final ManagedChannel channel;
     private final boolean ownsChannel;
     private final InferenceGrpc.InferenceStub stub;
+    private final Duration timeout;
     private OpenCall call; // null before the first frame and after a failure
 
     /** Opens its own channel to {@code target} (host:port), closed by {@link #close()}. */
     public GrpcStreamTransport(String target) {
-        this(GrpcWire.openChannel(target), true);
+        this(target, DEFAULT_TIMEOUT);
+    }
+
+    public GrpcStreamTransport(String target, Duration timeout) {
+        this(GrpcWire.openChannel(target), true, timeout);
     }
 
     /** Uses a channel the caller owns and closes. */
     public GrpcStreamTransport(ManagedChannel channel) {
-        this(channel, false);
+        this(channel, false, DEFAULT_TIMEOUT);
     }
 
-    private GrpcStreamTransport(ManagedChannel channel, boolean ownsChannel) {
+    private GrpcStreamTransport(ManagedChannel channel, boolean ownsChannel, Duration timeout) {
         this.channel = channel;
         this.ownsChannel = ownsChannel;
+        this.timeout = timeout;
         this.stub = InferenceGrpc.newStub(channel);
     }
 
     @Override
     public String name() {
         return "gRPC stream";
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
     }
 
     @Override
@@ -62,16 +75,16 @@ public final class GrpcStreamTransport implements Transport {
         Image image = GrpcWire.image(jpeg, save);
         long requestBytes = image.getSerializedSize();
         call.requests.onNext(image);
-        Object answer = call.answers.poll(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Object answer = call.answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
         if (answer instanceof Detection detection) {
             return GrpcWire.reply(detection, requestBytes);
         }
         OpenCall broken = call;
         call = null;
         if (answer == null) {
-            broken.requests.cancel("no answer within " + TIMEOUT.toSeconds() + " s", null);
-            throw new TimeoutException("gRPC stream: no answer within " + TIMEOUT.toSeconds()
-                    + " s; the call was cancelled and the next frame opens a new one");
+            broken.requests.cancel(Transport.noAnswerWithin(timeout), null);
+            throw new TimeoutException("gRPC stream: " + Transport.noAnswerWithin(timeout)
+                    + "; the call was cancelled and the next frame opens a new one");
         }
         if (answer instanceof Throwable error) {
             return GrpcWire.failure(error, channel, requestBytes,

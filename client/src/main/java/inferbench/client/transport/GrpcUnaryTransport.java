@@ -7,14 +7,16 @@ import inferbench.proto.InferenceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * gRPC unary {@code Predict}: one call per frame on one long-lived channel, answered within 5 s.
+ * gRPC unary {@code Predict}: one call per frame on one long-lived channel, answered within the
+ * time limit (5 s unless given another).
  *
- * <p>By default the 5 s are a gRPC deadline on a blocking stub, as a student would write it:
+ * <p>By default the limit is a gRPC deadline on a blocking stub, as a student would write it:
  * the deadline travels with the call, so the server drops the frame too when time is up. The
  * tuned variant ({@link TimeLimit#WAITING_THREAD}) sets no deadline: the waiting thread gives
  * up on a future and cancels the call, which the server also learns of. A deadline arms a timer
@@ -37,6 +39,7 @@ public final class GrpcUnaryTransport implements Transport {
     private final ManagedChannel channel;
     private final boolean ownsChannel;
     private final TimeLimit limit;
+    private final Duration timeout;
     private final InferenceGrpc.InferenceBlockingStub blockingStub;
     private final InferenceGrpc.InferenceFutureStub futureStub;
 
@@ -46,18 +49,23 @@ public final class GrpcUnaryTransport implements Transport {
     }
 
     public GrpcUnaryTransport(String target, TimeLimit limit) {
-        this(GrpcWire.openChannel(target), true, limit);
+        this(target, limit, DEFAULT_TIMEOUT);
+    }
+
+    public GrpcUnaryTransport(String target, TimeLimit limit, Duration timeout) {
+        this(GrpcWire.openChannel(target), true, limit, timeout);
     }
 
     /** Uses a channel the caller owns and closes. */
     public GrpcUnaryTransport(ManagedChannel channel, TimeLimit limit) {
-        this(channel, false, limit);
+        this(channel, false, limit, DEFAULT_TIMEOUT);
     }
 
-    private GrpcUnaryTransport(ManagedChannel channel, boolean ownsChannel, TimeLimit limit) {
+    private GrpcUnaryTransport(ManagedChannel channel, boolean ownsChannel, TimeLimit limit, Duration timeout) {
         this.channel = channel;
         this.ownsChannel = ownsChannel;
         this.limit = limit;
+        this.timeout = timeout;
         this.blockingStub = InferenceGrpc.newBlockingStub(channel);
         this.futureStub = InferenceGrpc.newFutureStub(channel);
     }
@@ -65,6 +73,11 @@ public final class GrpcUnaryTransport implements Transport {
     @Override
     public String name() {
         return limit == TimeLimit.DEADLINE ? "gRPC" : "gRPC no deadline";
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
     }
 
     @Override
@@ -76,7 +89,7 @@ public final class GrpcUnaryTransport implements Transport {
 
     private Reply withDeadline(Image image, long requestBytes) throws Exception {
         try {
-            Detection detection = blockingStub.withDeadlineAfter(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            Detection detection = blockingStub.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
                     .predict(image);
             return GrpcWire.reply(detection, requestBytes);
         } catch (StatusRuntimeException e) {
@@ -85,7 +98,7 @@ public final class GrpcUnaryTransport implements Transport {
             }
             if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) {
                 channel.resetConnectBackoff(); // as GrpcWire.failure does: the server may be back
-                throw new TimeoutException("gRPC: no answer within " + TIMEOUT.toSeconds() + " s (deadline exceeded)");
+                throw new TimeoutException("gRPC: " + Transport.noAnswerWithin(timeout) + " (deadline exceeded)");
             }
             return GrpcWire.failure(e, channel, requestBytes, METHOD);
         }
@@ -94,10 +107,10 @@ public final class GrpcUnaryTransport implements Transport {
     private Reply timedByCaller(Image image, long requestBytes) throws Exception {
         ListenableFuture<Detection> call = futureStub.predict(image);
         try {
-            return GrpcWire.reply(call.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), requestBytes);
+            return GrpcWire.reply(call.get(timeout.toMillis(), TimeUnit.MILLISECONDS), requestBytes);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw new TimeoutException("gRPC: no answer within " + TIMEOUT.toSeconds() + " s; the call was cancelled");
+            throw new TimeoutException("gRPC: " + Transport.noAnswerWithin(timeout) + "; the call was cancelled");
         } catch (InterruptedException e) {
             call.cancel(true);
             throw e;

@@ -3,6 +3,7 @@ package inferbench.client.transport;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
@@ -20,10 +21,12 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 final class HttpConnectionPool implements HttpPoster {
     private final String host;
     private final int port;
+    private final Duration timeout;
     private final Deque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    HttpConnectionPool(URI server) {
+    HttpConnectionPool(URI server, Duration timeout) {
+        this.timeout = timeout;
         this.host = server.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal comes in brackets
         this.port = server.getPort() < 0 ? 80 : server.getPort();
     }
@@ -37,7 +40,7 @@ final class HttpConnectionPool implements HttpPoster {
                 + "Content-Type: " + contentType + "\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
-        HttpConnection.Response response = exchange(head, body, System.nanoTime() + Transport.TIMEOUT.toNanos());
+        HttpConnection.Response response = exchange(head, body, System.nanoTime() + timeout.toNanos());
         return new Answer(response.status(), response.body());
     }
 

@@ -6,7 +6,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP client under {@link RestTransport}: sends one POST and returns the status and body
- * of the answer, or throws when none came within {@link Transport#TIMEOUT}. Two of them, so
+ * of the answer, or throws when none came within the transport's time limit. Two of them, so
  * the benchmark can measure what the client library costs: {@link JdkHttpPoster} (the JDK's
  * {@code HttpClient}, the default) and {@link HttpConnectionPool} (hand-written, tuned).
  *

@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,23 +27,29 @@ import java.util.concurrent.TimeoutException;
  * connections go when it is garbage collected, or when the server closes the idle connections.
  */
 final class JdkHttpPoster implements HttpPoster {
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1) // the servers speak HTTP/1.1; the default would offer an h2c upgrade
-            .connectTimeout(Transport.TIMEOUT)
-            .build();
+    private final Duration timeout;
+    private final HttpClient http;
+
+    JdkHttpPoster(Duration timeout) {
+        this.timeout = timeout;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1) // the servers speak HTTP/1.1; the default would offer an h2c upgrade
+                .connectTimeout(timeout)
+                .build();
+    }
 
     @Override
     public Answer post(URI url, String contentType, byte[] body)
             throws IOException, TimeoutException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(url)
                 .header("Content-Type", contentType)
-                .timeout(Transport.TIMEOUT)
+                .timeout(timeout)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         CompletableFuture<HttpResponse<byte[]>> exchange =
                 http.sendAsync(request, BoundedBody.handler(MAX_REPLY_BYTES));
         try {
-            HttpResponse<byte[]> response = exchange.get(Transport.TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            HttpResponse<byte[]> response = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return new Answer(response.statusCode(), response.body());
         } catch (TimeoutException e) {
             exchange.cancel(true);
@@ -61,8 +68,8 @@ final class JdkHttpPoster implements HttpPoster {
         }
     }
 
-    private static TimeoutException noAnswer() {
-        return new TimeoutException("REST: no answer within " + Transport.TIMEOUT.toSeconds() + " s");
+    private TimeoutException noAnswer() {
+        return new TimeoutException("REST: " + Transport.noAnswerWithin(timeout));
     }
 
     @Override

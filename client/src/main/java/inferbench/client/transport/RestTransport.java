@@ -2,6 +2,7 @@ package inferbench.client.transport;
 
 import java.io.IOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -30,6 +31,7 @@ public final class RestTransport implements Transport {
     private final URI noSave;
     private final URI save;
     private final HttpPoster http;
+    private final Duration timeout;
 
     /** @param predictUrl the server's /predict address, such as http://localhost:8001/predict */
     public RestTransport(URI predictUrl, Body body) {
@@ -37,12 +39,18 @@ public final class RestTransport implements Transport {
     }
 
     public RestTransport(URI predictUrl, Body body, Client client) {
+        this(predictUrl, body, client, DEFAULT_TIMEOUT);
+    }
+
+    /** @param timeout how long a request may take, connecting included */
+    public RestTransport(URI predictUrl, Body body, Client client, Duration timeout) {
         URI url = checked(predictUrl);
         this.body = body;
         this.client = client;
         this.noSave = withQuery(url, "save=0");
         this.save = withQuery(url, "save=1");
-        this.http = client == Client.TUNED ? new HttpConnectionPool(url) : new JdkHttpPoster();
+        this.timeout = timeout;
+        this.http = client == Client.TUNED ? new HttpConnectionPool(url, timeout) : new JdkHttpPoster(timeout);
     }
 
     /**
@@ -82,6 +90,11 @@ public final class RestTransport implements Transport {
     @Override
     public String name() {
         return (body == Body.MULTIPART ? "REST" : "REST raw") + (client == Client.TUNED ? " tuned" : "");
+    }
+
+    @Override
+    public Duration timeout() {
+        return timeout;
     }
 
     @Override

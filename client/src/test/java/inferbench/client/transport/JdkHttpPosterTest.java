@@ -77,7 +77,7 @@ class JdkHttpPosterTest {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             in.read();
         });
-        HttpPoster.Answer answer = new JdkHttpPoster().post(url, "image/jpeg", new byte[3]);
+        HttpPoster.Answer answer = new JdkHttpPoster(Transport.DEFAULT_TIMEOUT).post(url, "image/jpeg", new byte[3]);
         assertEquals(200, answer.status());
         assertArrayEquals("ok".getBytes(StandardCharsets.US_ASCII), answer.body());
     }
@@ -90,9 +90,9 @@ class JdkHttpPosterTest {
             in.read(); // sends no body: only the declared length can fail the request in time
         });
         long start = System.nanoTime();
-        IOException e = assertThrows(IOException.class, () -> new JdkHttpPoster().post(url, "image/jpeg", new byte[3]));
+        IOException e = assertThrows(IOException.class, () -> new JdkHttpPoster(Transport.DEFAULT_TIMEOUT).post(url, "image/jpeg", new byte[3]));
         assertTrue(e.getMessage().contains("over the " + HttpPoster.MAX_REPLY_BYTES + " byte limit"), e.getMessage());
-        assertTrue(System.nanoTime() - start < Transport.TIMEOUT.toNanos(), "refused at once, not at the timeout");
+        assertTrue(System.nanoTime() - start < Transport.DEFAULT_TIMEOUT.toNanos(), "refused at once, not at the timeout");
     }
 
     @Test
@@ -107,7 +107,7 @@ class JdkHttpPosterTest {
                 write(out, "\r\n");
             }
         });
-        IOException e = assertThrows(IOException.class, () -> new JdkHttpPoster().post(url, "image/jpeg", new byte[3]));
+        IOException e = assertThrows(IOException.class, () -> new JdkHttpPoster(Transport.DEFAULT_TIMEOUT).post(url, "image/jpeg", new byte[3]));
         assertTrue(e.getMessage().contains("over the " + HttpPoster.MAX_REPLY_BYTES + " byte limit"), e.getMessage());
     }
 }

@@ -67,8 +67,11 @@ class OtherServersTest {
                 assertEquals("4", row[5], String.join(",", row));
                 assertEquals("0", row[6], "errors: " + String.join(",", row));
                 assertEquals("2", row[7], "wrong: " + String.join(",", row));
+                // the CSV gives the seconds to the millisecond: the true value is within half of one
                 double seconds = Double.parseDouble(row[8]);
-                assertEquals(2 / seconds, Double.parseDouble(row[9]), 0.02 * 2 / seconds + 0.01,
+                double requestsPerSecond = Double.parseDouble(row[9]);
+                assertTrue(requestsPerSecond >= 2 / (seconds + 0.0005) - 0.01
+                                && requestsPerSecond <= 2 / (seconds - 0.0005) + 0.01,
                         "req/s counts the right answers only: " + String.join(",", row));
                 assertTrue(row[20].contains("wrong answer for the face frame: status NO_DETECTION, expected OK"),
                         row[20]);

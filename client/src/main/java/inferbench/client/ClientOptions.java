@@ -78,9 +78,11 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
             throw new IllegalArgumentException("--grpc-deadline (GRPC_DEADLINE) must be on or off, got '"
                     + deadline + "'");
         }
+        Duration timeout = config.getSeconds("timeout", "REQUEST_TIMEOUT", Transport.DEFAULT_TIMEOUT,
+                MIN_TIMEOUT, MAX_TIMEOUT);
         if (config.has("grpc-deadline") && grpcMode.equals("stream")) {
             throw new IllegalArgumentException("--grpc-deadline is for unary calls: a stream has no deadline,"
-                    + " each frame waits at most --timeout");
+                    + " each frame waits at most " + Config.seconds(timeout) + " s (--timeout)");
         }
         String screenshot = config.get("screenshot", null, null);
         if (screenshot != null && !screenshot.toLowerCase().endsWith(".png")) {
@@ -94,7 +96,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                 (int) config.getLong("quality", null, SampleFrames.JPEG_QUALITY, 1, 100),
                 grpcMode.equals("stream"),
                 restClient.equals("tuned") ? RestTransport.Client.TUNED : RestTransport.Client.JDK,
-                config.getSeconds("timeout", "REQUEST_TIMEOUT", Transport.DEFAULT_TIMEOUT, MIN_TIMEOUT, MAX_TIMEOUT),
+                timeout,
                 deadline.equals("on") ? GrpcUnaryTransport.TimeLimit.DEADLINE
                         : GrpcUnaryTransport.TimeLimit.WAITING_THREAD,
                 screenshot == null ? null : Path.of(screenshot),

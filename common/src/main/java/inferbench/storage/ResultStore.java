@@ -66,7 +66,8 @@ public final class ResultStore implements Closeable {
      * Creates the directory if needed and checks that it can be written, so that a server that
      * cannot save says so when it starts, not on every request.
      *
-     * @param clock gives the time and the time zone used for file names and the CSV
+     * @param clock gives the time and the time zone used for file names and the CSV, and paces
+     *              the recounts of the saved files once the cap is reached
      * @throws UncheckedIOException if the directory cannot be created or written
      */
     public ResultStore(Path directory, Clock clock, long maxBytes) {
@@ -169,7 +170,7 @@ public final class ResultStore implements Closeable {
             }
             return;
         }
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (now - lastCountMillis >= RECOUNT_MILLIS) { // someone may have deleted saved files
             lastCountMillis = now;
             usedBytes = countBytes();

@@ -97,7 +97,7 @@ class DetectionPipelineTest {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<List<Box>>> futures = new ArrayList<>();
-            for (int i = 0; i < 48; i++) {
+            for (int i = 0; i < 24; i++) {
                 byte[] frame = frames[i % frames.length];
                 futures.add(pool.submit(() -> pipeline.process(frame, false, "REST").boxes()));
             }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -82,12 +81,13 @@ class ResultStoreTest {
     }
 
     @Test
-    void twoHundredConcurrentSavesGiveDistinctDecodableImagesAndAWellFormedCsv(@TempDir Path dir) throws Exception {
-        ResultStore store = new ResultStore(dir, Clock.system(ZoneOffset.UTC));
+    void concurrentSavesAtTheSameMillisecondGiveDistinctDecodableImagesAndAWellFormedCsv(@TempDir Path dir) throws Exception {
+        ResultStore store = new ResultStore(dir, FIXED); // every save in the same millisecond: every name collides
+        int count = 64;
         ExecutorService pool = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<String>> saves = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < count; i++) {
             saves.add(pool.submit(() -> {
                 start.await();
                 Mat image = crop();
@@ -105,7 +105,7 @@ class ResultStoreTest {
         }
         pool.shutdown();
 
-        assertEquals(200, names.size());
+        assertEquals(count, names.size());
         for (String name : names) {
             Mat saved = Imgcodecs.imread(dir.resolve(name).toString());
             assertEquals(720, saved.cols(), name);
@@ -114,7 +114,7 @@ class ResultStoreTest {
         }
         List<String> lines = Files.readAllLines(store.csvFile());
         assertEquals(ResultStore.CSV_HEADER, lines.get(0));
-        assertEquals(200, lines.size() - 1);
+        assertEquals(count, lines.size() - 1);
         Set<String> csvNames = new HashSet<>();
         for (String row : lines.subList(1, lines.size())) {
             List<String> fields = parseCsvRow(row);
@@ -134,7 +134,8 @@ class ResultStoreTest {
         try (Stream<Path> files = Files.list(measure.directory())) {
             oneSave = files.mapToLong(p -> p.toFile().length()).sum(); // the lock file is empty
         }
-        ResultStore store = new ResultStore(dir.resolve("capped"), FIXED, oneSave + oneSave / 2);
+        MovableClock clock = new MovableClock(FIXED.instant(), FIXED.getZone());
+        ResultStore store = new ResultStore(dir.resolve("capped"), clock, oneSave + oneSave / 2);
         String first = store.save(image, result(), "REST");
 
         StorageFullException full = assertThrows(StorageFullException.class, () -> store.save(image, result(), "REST"));
@@ -147,8 +148,11 @@ class ResultStoreTest {
         assertEquals(2, Files.readAllLines(store.csvFile()).size());
 
         Files.delete(store.directory().resolve(first)); // the user makes room
-        Thread.sleep(1100); // the store counts the directory again at most once a second
-        assertEquals("20260301_133456_789.jpg", store.save(image, result(), "REST"));
+        clock.now = clock.now.plusMillis(999);
+        assertThrows(StorageFullException.class, () -> store.save(image, result(), "REST"),
+                "the store counts the directory again at most once a second");
+        clock.now = clock.now.plusMillis(1);
+        assertEquals("20260301_133457_789.jpg", store.save(image, result(), "REST"));
         image.release();
     }
 
@@ -210,5 +214,31 @@ class ResultStoreTest {
         fields.add(field.toString());
         assertTrue(!quoted, "unterminated quote in " + row);
         return fields;
+    }
+
+    /** A clock that stands still until the test moves it. */
+    private static final class MovableClock extends Clock {
+        private final ZoneId zone;
+        volatile Instant now;
+
+        MovableClock(Instant now, ZoneId zone) {
+            this.now = now;
+            this.zone = zone;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return zone;
+        }
+
+        @Override
+        public Clock withZone(ZoneId other) {
+            return new MovableClock(now, other);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

@@ -31,7 +31,7 @@ class RestServerProcessTest {
             throws Exception {
         Path stderr = dir.resolve("stderr.txt");
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RestServer.class.getName(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), RestServer.class.getName(),
                 "--port", "0", "--bind", "127.0.0.1", "--storage", dir.resolve("storage").toString(),
                 "--access-log", "false", "--idle-timeout", "1", "--header-timeout", "30")
                 .redirectError(stderr.toFile())

@@ -86,7 +86,7 @@ class WorkerAdmissionTest {
     @Test
     void closedLoopClientsAsManyAsWorkersPlusQueueAreNeverToldBusy(@TempDir Path storage) throws Exception {
         int clients = 6;
-        int requestsEach = 50;
+        int requestsEach = 25;
         try (TestServer server = TestServer.start(storage, "--workers", "2", "--queue", "4")) {
             Map<Integer, Integer> statuses = new ConcurrentHashMap<>();
             ExecutorService pool = Executors.newFixedThreadPool(clients);

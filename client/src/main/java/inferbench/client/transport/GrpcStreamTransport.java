@@ -20,10 +20,9 @@ import java.util.concurrent.TimeoutException;
  * <p>The call has no deadline, since it lives as long as the video; each frame gets the time
  * limit (5 s unless given another) instead. After a timeout, or when the call ends (server
  * gone, call refused), the call is cancelled and the next {@link #send} opens a new one, so a
- * server that comes back is used
- * again without any help. A server may also end the call between two frames, after answering
- * one (its connection has reached its maximum age, or it is stopping): the next frame then goes
- * on a new call, with no error.
+ * server that comes back is used again without any help. A server may also end the call
+ * between two frames, after answering one (its connection has reached its maximum age, or it
+ * is stopping): the next frame then goes on a new call, with no error.
  *
  * <p>Not for sharing: {@link #send} is synchronized, so threads sharing one transport take
  * turns. For several frames in flight, give each thread its own stream transport (they may

@@ -173,7 +173,8 @@ final class RequestProgress {
             case BODY -> "request body";
             default -> "reply";
         };
-        return what + (stage == Stage.REPLYING ? " not taken" : " not received") + " within " + RequestLimits.seconds(timeout);
+        return what + (stage == Stage.REPLYING ? " not taken" : " not received") + " within "
+                + RequestLimits.seconds(timeout);
     }
 
     private void close(Predicate<Stage> closable, HttpError bodyAnswer, String reason) {

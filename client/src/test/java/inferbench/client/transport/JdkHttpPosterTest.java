@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(20)
 class JdkHttpPosterTest {
+    private final JdkHttpPoster poster = new JdkHttpPoster(Transport.DEFAULT_TIMEOUT);
     private ServerSocket server;
 
     private interface Script {
@@ -77,7 +78,7 @@ class JdkHttpPosterTest {
             write(out, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
             in.read();
         });
-        HttpPoster.Answer answer = new JdkHttpPoster(Transport.DEFAULT_TIMEOUT).post(url, "image/jpeg", new byte[3]);
+        HttpPoster.Answer answer = poster.post(url, "image/jpeg", new byte[3]);
         assertEquals(200, answer.status());
         assertArrayEquals("ok".getBytes(StandardCharsets.US_ASCII), answer.body());
     }
@@ -90,9 +91,10 @@ class JdkHttpPosterTest {
             in.read(); // sends no body: only the declared length can fail the request in time
         });
         long start = System.nanoTime();
-        IOException e = assertThrows(IOException.class, () -> new JdkHttpPoster(Transport.DEFAULT_TIMEOUT).post(url, "image/jpeg", new byte[3]));
+        IOException e = assertThrows(IOException.class, () -> poster.post(url, "image/jpeg", new byte[3]));
         assertTrue(e.getMessage().contains("over the " + HttpPoster.MAX_REPLY_BYTES + " byte limit"), e.getMessage());
-        assertTrue(System.nanoTime() - start < Transport.DEFAULT_TIMEOUT.toNanos(), "refused at once, not at the timeout");
+        assertTrue(System.nanoTime() - start < Transport.DEFAULT_TIMEOUT.toNanos(),
+                "refused at once, not at the timeout");
     }
 
     @Test
@@ -107,7 +109,7 @@ class JdkHttpPosterTest {
                 write(out, "\r\n");
             }
         });
-        IOException e = assertThrows(IOException.class, () -> new JdkHttpPoster(Transport.DEFAULT_TIMEOUT).post(url, "image/jpeg", new byte[3]));
+        IOException e = assertThrows(IOException.class, () -> poster.post(url, "image/jpeg", new byte[3]));
         assertTrue(e.getMessage().contains("over the " + HttpPoster.MAX_REPLY_BYTES + " byte limit"), e.getMessage());
     }
 }

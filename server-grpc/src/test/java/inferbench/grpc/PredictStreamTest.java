@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.config.Config;
+import inferbench.grpc.limits.GrpcLimits;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
@@ -155,7 +156,7 @@ class PredictStreamTest {
     /**
      * A client that sends whenever its transport is ready is held back by the server: the frames
      * it has sent and not had answered stay within what one HTTP/2 flow-control window carries
-     * ({@link GrpcServer#FLOW_CONTROL_WINDOW}), plus the one the server holds, one in the client's
+     * ({@link GrpcLimits#FLOW_CONTROL_WINDOW}), plus the one the server holds, one in the client's
      * buffer and answers on their way back. Never the whole video.
      */
     @Test
@@ -199,7 +200,7 @@ class PredictStreamTest {
         });
         assertEquals(Status.Code.OK, answers.end().getCode());
         assertEquals(total, answers.list.size());
-        int windowBound = GrpcServer.FLOW_CONTROL_WINDOW / face.getSerializedSize() + 4;
+        int windowBound = GrpcLimits.FLOW_CONTROL_WINDOW / face.getSerializedSize() + 4;
         assertTrue(mostInFlight.get() <= windowBound,
                 "frames sent and not answered: " + mostInFlight.get() + ", bound " + windowBound);
     }

@@ -1,10 +1,12 @@
-package inferbench.grpc;
+package inferbench.grpc.limits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("limits")
 class MessageMemoryTest {
     private final MessageMemory<String> memory = new MessageMemory<>(1000);
 

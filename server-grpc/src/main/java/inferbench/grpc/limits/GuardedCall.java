@@ -1,4 +1,4 @@
-package inferbench.grpc;
+package inferbench.grpc.limits;
 
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;

@@ -1,4 +1,4 @@
-package inferbench.grpc;
+package inferbench.grpc.limits;
 
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -1,8 +1,11 @@
-package inferbench.grpc;
+package inferbench.grpc.limits;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.BindableService;
+import io.grpc.ForwardingServerBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerMethodDefinition;
@@ -27,6 +30,9 @@ import java.util.List;
  * the client's mistake: malformed protobuf is INVALID_ARGUMENT, a compressed message that
  * inflates past {@code --max-body} RESOURCE_EXHAUSTED (in grpc's own words); the handler never
  * sees the call again. Responses pass through unchanged.
+ *
+ * <p>It takes each service as the server's code adds it to the builder
+ * ({@link #parsingEveryService}), so that code adds its services as usual.
  */
 final class RequestParsing {
     /** Leaves the request as grpc collected it; the handler's listener parses it. */
@@ -46,6 +52,11 @@ final class RequestParsing {
 
     RequestParsing(ClientErrorLog errors) {
         this.errors = errors;
+    }
+
+    /** A builder that adds every service it is given as {@link #of} makes it; the rest goes to {@code builder}. */
+    ServerBuilder<?> parsingEveryService(ServerBuilder<?> builder) {
+        return new ParsingBuilder(builder);
     }
 
     /** The same service (name, methods, schema for reflection), its requests parsed here. */
@@ -74,6 +85,30 @@ final class RequestParsing {
             ServerCall.Listener<ReqT> listener = handler.startCall(new TypedCall<>(call, method), headers);
             return new ParsingListener<>(call, method, listener);
         });
+    }
+
+    private final class ParsingBuilder extends ForwardingServerBuilder<ParsingBuilder> {
+        private final ServerBuilder<?> builder;
+
+        ParsingBuilder(ServerBuilder<?> builder) {
+            this.builder = builder;
+        }
+
+        @Override
+        protected ServerBuilder<?> delegate() {
+            return builder;
+        }
+
+        @Override
+        public ParsingBuilder addService(ServerServiceDefinition service) {
+            builder.addService(of(service));
+            return this;
+        }
+
+        @Override
+        public ParsingBuilder addService(BindableService service) {
+            return addService(service.bindService());
+        }
     }
 
     /** Hands the handler parsed requests; after a request that cannot be parsed, nothing more. */

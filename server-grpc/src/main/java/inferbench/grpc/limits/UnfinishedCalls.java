@@ -1,4 +1,4 @@
-package inferbench.grpc;
+package inferbench.grpc.limits;
 
 import inferbench.server.RequestLimits;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -124,7 +124,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
 
     /**
      * For a stop: refuses new calls, and ends those with no admitted work. Video streams are
-     * left to end themselves after their frame in hand ({@link FrameStream}).
+     * left to end themselves after their frame in hand (inferbench.grpc.FrameStream).
      */
     void stop() {
         stopping = true;

@@ -1,4 +1,4 @@
-package inferbench.grpc;
+package inferbench.grpc.limits;
 
 import inferbench.server.ListenAddress;
 import io.grpc.Attributes;
@@ -6,6 +6,7 @@ import io.grpc.Grpc;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The error log's lines about clients that broke a rule (a malformed message, a stalled upload,
  * a flood of resets): one brief line each, and at most one line per kind every interval
- * ({@link #INTERVAL} in the server), which then says how many like it were left out.
+ * ({@link #INTERVAL} in the server, by the given clock), which then says how many like it were
+ * left out.
  *
  * <p>A client's mistake is not the server's: a stack trace for each would bury the server's own
  * errors, and a client repeating it in a loop would fill the disk. Every call still has its line,
@@ -24,14 +26,16 @@ final class ClientErrorLog {
 
     private final PrintStream out;
     private final String prefix;
-    private final long intervalNanos;
+    private final long intervalMillis;
+    private final Clock clock;
     private final Map<String, Kind> kinds = new ConcurrentHashMap<>();
 
     /** @param prefix such as {@code "server-grpc: "}, as the server's other lines begin */
-    ClientErrorLog(PrintStream out, String prefix, Duration interval) {
+    ClientErrorLog(PrintStream out, String prefix, Duration interval, Clock clock) {
         this.out = out;
         this.prefix = prefix;
-        this.intervalNanos = interval.toNanos();
+        this.intervalMillis = interval.toMillis();
+        this.clock = clock;
     }
 
     /**
@@ -50,11 +54,11 @@ final class ClientErrorLog {
     }
 
     private final class Kind {
-        private long nextLine = System.nanoTime();
+        private long nextLine = clock.millis();
         private long leftOut;
 
         synchronized void report(String line) {
-            long now = System.nanoTime();
+            long now = clock.millis();
             if (now - nextLine < 0) {
                 leftOut++;
                 return;
@@ -62,7 +66,7 @@ final class ClientErrorLog {
             out.println(prefix + "client error: " + line
                     + (leftOut == 0 ? "" : " (" + leftOut + " more like it since the last such line, not shown)"));
             leftOut = 0;
-            nextLine = now + intervalNanos;
+            nextLine = now + intervalMillis;
         }
     }
 }

@@ -9,7 +9,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The detection threads of a server, and the limit on how much work it takes on: {@code workers}
@@ -39,13 +38,8 @@ public final class WorkerPool {
         this.queue = queue;
         this.places = (int) Math.min((long) workers + queue, Integer.MAX_VALUE);
         this.free = new Semaphore(places);
-        AtomicInteger count = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(places),
-                task -> {
-                    Thread thread = new Thread(task, threadNamePrefix + count.incrementAndGet());
-                    thread.setDaemon(true); // a pool someone forgot to shut down never keeps the JVM up
-                    return thread;
-                });
+                new DaemonThreads(threadNamePrefix));
     }
 
     /**

@@ -1,5 +1,6 @@
 package inferbench.grpc.limits;
 
+import inferbench.server.DaemonThreads;
 import inferbench.server.RequestLimits;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -55,11 +56,8 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
     private final Set<CallWatch> open = ConcurrentHashMap.newKeySet();
     /** Calls with a message due: started and not received in full. */
     private final Set<CallWatch> awaiting = ConcurrentHashMap.newKeySet();
-    private final ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor(task -> {
-        Thread thread = new Thread(task, "grpc-message-deadlines");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService clock =
+            Executors.newSingleThreadScheduledExecutor(new DaemonThreads("grpc-message-deadlines-"));
     private volatile boolean stopping;
 
     /** @param drainedService the service whose calls a stop lets finish, such as {@code img.Inference} */

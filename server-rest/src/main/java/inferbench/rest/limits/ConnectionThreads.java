@@ -1,8 +1,12 @@
-package inferbench.rest;
+package inferbench.rest.limits;
 
+import inferbench.rest.AccessLog;
+import inferbench.rest.HttpError;
+import inferbench.server.DaemonThreads;
 import inferbench.server.RequestLimits;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +32,9 @@ import java.util.concurrent.TimeUnit;
  * in progress go on, and the client may retry.
  */
 final class ConnectionThreads implements Executor {
+    static final HttpError SHUTTING_DOWN = new HttpError(503, "server is shutting down",
+            Map.of("Retry-After", "1", "Connection", "close"));
+
     private final Deadlines deadlines;
     private final AccessLog log;
     private final ThreadPoolExecutor threads;
@@ -82,11 +89,6 @@ final class ConnectionThreads implements Executor {
         return stopping;
     }
 
-    /** Requests that have arrived in full and not been answered yet. */
-    int admitted() {
-        return (int) inProgress.stream().filter(RequestProgress::admitted).count();
-    }
-
     /**
      * From now on, requests that arrive in full are answered 503 "shutting down" with
      * {@code Connection: close}; the ones still arriving are closed at once (a body being read is
@@ -96,7 +98,7 @@ final class ConnectionThreads implements Executor {
         stopping = true;
         List<CompletableFuture<Void>> arrived = new ArrayList<>();
         for (RequestProgress request : inProgress) {
-            if (request.closeIfIncomplete(HttpError.shuttingDown())) {
+            if (request.closeIfIncomplete(SHUTTING_DOWN)) {
                 arrived.add(request.done());
             }
         }

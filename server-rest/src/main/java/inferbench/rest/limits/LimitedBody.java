@@ -1,14 +1,18 @@
-package inferbench.rest;
+package inferbench.rest.limits;
 
 import com.sun.net.httpserver.HttpExchange;
+import inferbench.rest.HttpError;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
- * A request body read into memory: never more than the server's limit, its memory taken from the
- * server's {@link BodyMemory} as the bytes arrive and given back by {@link #close}.
+ * A request body read into memory before the handler sees it: never more than the server's
+ * limit, its memory taken from the server's {@link BodyMemory} as the bytes arrive and given
+ * back by {@link #close}.
  *
  * <p>The JDK's HttpServer has already checked the framing (RFC 9112 section 6: one valid
  * Content-Length, or Transfer-Encoding: chunked, never both; {@link RequestHead} refuses the
@@ -18,16 +22,11 @@ import java.util.Arrays;
  *
  * <p>Every body is read to its very end, the read that returns -1: that is how the JDK learns
  * the connection is ready for the next request. It never reads a body on its own
- * ({@link JdkHttpServer} turns its drain off), so a body left unread closes the connection.
+ * ({@link JdkLimits} turns its drain off), so a body left unread closes the connection.
  */
-final class RequestBody implements AutoCloseable {
+final class LimitedBody implements AutoCloseable {
     /** A body's first buffer: small, so a client that stalls or trickles holds little memory. */
     static final int FIRST_BUFFER = 64 * 1024;
-    /**
-     * A refused request's body up to this size (a few webcam frames) is read and dropped, within
-     * the body deadline, so the connection stays usable; a larger one closes the connection.
-     */
-    static final long DISCARD_LIMIT = 1024 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -35,18 +34,21 @@ final class RequestBody implements AutoCloseable {
     private byte[] buffer = EMPTY;
     private int length;
 
-    private RequestBody(BodyMemory memory) {
+    private LimitedBody(BodyMemory memory) {
         this.memory = memory;
     }
 
-    static RequestBody read(HttpExchange exchange, long limit, BodyMemory memory) throws IOException, HttpError {
+    static LimitedBody read(HttpExchange exchange, long limit, BodyMemory memory) throws IOException, HttpError {
         long declared = declaredLength(exchange);
         if (declared > limit) {
             throw HttpError.tooLarge(limit);
         }
-        RequestBody body = new RequestBody(memory);
+        LimitedBody body = new LimitedBody(memory);
         try {
             body.readAll(exchange.getRequestBody(), declared, limit);
+            if (body.length != body.buffer.length) { // a chunked body, which declared no length
+                body.resize(body.length);
+            }
             return body;
         } catch (IOException | HttpError | RuntimeException | Error e) {
             body.close();
@@ -54,12 +56,28 @@ final class RequestBody implements AutoCloseable {
         }
     }
 
-    /** The body, exactly as long as it is. */
-    byte[] bytes() throws HttpError {
-        if (length != buffer.length) { // a chunked body, which declared no length
-            resize(length);
-        }
-        return buffer;
+    /**
+     * The body for the handler to read. Its {@code readAllBytes} and {@code readNBytes} hand over
+     * the body itself, as long as it is, without a copy.
+     */
+    InputStream stream() {
+        return new ByteArrayInputStream(buffer) {
+            @Override
+            public synchronized byte[] readNBytes(int len) {
+                if (pos == 0 && len >= count) {
+                    pos = count;
+                    return buf;
+                }
+                byte[] part = Arrays.copyOfRange(buf, pos, pos + Math.min(len, count - pos));
+                pos += part.length;
+                return part;
+            }
+
+            @Override
+            public synchronized byte[] readAllBytes() {
+                return readNBytes(Integer.MAX_VALUE);
+            }
+        };
     }
 
     @Override
@@ -93,17 +111,16 @@ final class RequestBody implements AutoCloseable {
         } catch (IOException e) {
             // the framing is broken (a bad chunk size) or the client hung up; if it is still
             // there, it reads why before the connection closes
-            throw declared >= 0
-                    ? HttpError.malformedBody("request body ended after " + length + " of " + declared + " bytes")
-                    : HttpError.malformedBody("malformed chunked request body: bad chunk size or framing"
-                            + " (RFC 9112 section 7.1)");
+            throw malformed(declared >= 0 ? "request body ended after " + length + " of " + declared + " bytes"
+                    : "malformed chunked request body: bad chunk size or framing (RFC 9112 section 7.1)");
         }
     }
 
     /** Moves the body into a buffer of {@code capacity} bytes, taken from the budget first. */
     private void resize(int capacity) throws HttpError {
         if (!memory.tryTake(capacity)) {
-            throw HttpError.bodyMemorySpent(memory.limit());
+            throw new HttpError(503, "server busy: the request bodies in progress hold all of the body memory ("
+                    + memory.limit() + " bytes); retry shortly", Map.of("Retry-After", "1", "Connection", "close"));
         }
         byte[] resized;
         try {
@@ -116,31 +133,9 @@ final class RequestBody implements AutoCloseable {
         buffer = resized;
     }
 
-    /**
-     * Reads and drops the body of a refused request, so the connection can carry the next one.
-     * Returns false when the body is over {@code limit} or unreadable: the caller then closes the
-     * connection instead.
-     */
-    static boolean discard(HttpExchange exchange, long limit) throws IOException {
-        if (declaredLength(exchange) > limit) {
-            return false;
-        }
-        InputStream in = exchange.getRequestBody();
-        byte[] drop = new byte[16 * 1024];
-        long total = 0;
-        try {
-            for (int n; (n = in.read(drop)) != -1; ) {
-                total += n;
-                if (total > limit) {
-                    return false;
-                }
-            }
-        } catch (ClosedChannelException e) {
-            throw e;
-        } catch (IOException malformed) {
-            return false;
-        }
-        return true;
+    /** The body's framing is broken, or it stopped short: the rest of the stream is not a request. */
+    private static HttpError malformed(String detail) {
+        return new HttpError(400, detail, Map.of("Connection", "close"));
     }
 
     /**

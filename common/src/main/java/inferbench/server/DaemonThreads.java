@@ -1,15 +1,18 @@
-package inferbench.rest;
+package inferbench.server;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Threads named for what they do (they read well in a thread dump), which never keep the JVM up on their own. */
-final class DaemonThreads implements ThreadFactory {
+/**
+ * Threads named for what they do (they read well in a thread dump), which never keep the JVM up
+ * on their own: a pool someone forgot to shut down does not stop the process from exiting.
+ */
+public final class DaemonThreads implements ThreadFactory {
     private final String prefix;
     private final AtomicInteger count = new AtomicInteger();
 
     /** @param prefix such as {@code "rest-connection-"}; a number is appended */
-    DaemonThreads(String prefix) {
+    public DaemonThreads(String prefix) {
         this.prefix = prefix;
     }
 

@@ -1,9 +1,12 @@
-package inferbench.rest;
+package inferbench.rest.limits;
 
 import com.sun.net.httpserver.HttpExchange;
+import inferbench.rest.HttpError;
+import inferbench.rest.JsonResponse;
 import inferbench.server.RequestLimits;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.logging.Level;
@@ -104,10 +107,6 @@ final class RequestProgress {
         }
     }
 
-    synchronized boolean admitted() {
-        return stage == Stage.WORKING || stage == Stage.REPLYING;
-    }
-
     /** Why a deadline or the stop closed the request, or null. */
     synchronized String closedBecause() {
         return closedBecause;
@@ -164,7 +163,10 @@ final class RequestProgress {
             due = stage;
         }
         Duration timeout = deadlines.of(due);
-        close(current -> current == due, HttpError.requestTimeout(timeout), timeoutReason(due, timeout));
+        // the body did not arrive in time; the rest of it is not waited for (RFC 9110 section 15.5.9)
+        HttpError late = new HttpError(408, "request body not received within " + RequestLimits.seconds(timeout),
+                Map.of("Connection", "close"));
+        close(current -> current == due, late, timeoutReason(due, timeout));
     }
 
     private static String timeoutReason(Stage stage, Duration timeout) {

@@ -1,4 +1,4 @@
-package inferbench.rest;
+package inferbench.rest.limits;
 
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,33 +1,25 @@
-package inferbench.rest;
+package inferbench.rest.limits;
 
-import com.sun.net.httpserver.HttpServer;
 import inferbench.server.RequestLimits;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.logging.Logger;
 
 /**
- * Creates the JDK's {@link HttpServer} with the JVM-wide switches this service needs set first.
- * The JDK reads them once, when the first server of the process is created, so every server here
- * is created through this class, and a later server in the same process shares the first one's
- * values (the servers run one per process; tests start many). A {@code -Dname=value} on the
- * command line wins.
+ * The JDK HttpServer's own limits, which are JVM-wide switches. The JDK reads them once, when the
+ * first server of the process is created, so they are set before that, and a later server in the
+ * same process shares the first one's values (the servers run one per process; tests start
+ * many). A {@code -Dname=value} on the command line wins.
  */
-final class JdkHttpServer {
-    private static final Logger LOG = Logger.getLogger(JdkHttpServer.class.getName());
+final class JdkLimits {
+    private static final Logger LOG = Logger.getLogger(JdkLimits.class.getName());
     private static final String IDLE_INTERVAL = "sun.net.httpserver.idleInterval";
 
-    private JdkHttpServer() {
+    private JdkLimits() {
     }
 
-    static HttpServer create(InetSocketAddress address, RequestLimits limits) throws IOException {
-        // HttpServer writes a reply's headers and body with two writes. With Nagle's algorithm
-        // on, the body then waits for the client's delayed ACK of the headers (40 ms on Linux)
-        // on every request of a kept-alive connection.
-        defaultProperty("sun.net.httpserver.nodelay", "true");
+    static void set(RequestLimits limits) {
         // The JDK never reads a body on its own: after a reply it would otherwise read up to 64 KiB
-        // of what is left, waiting for a client that may never send it. Routes reads every body to
-        // its end (the connection is kept) or answers with Connection: close (it is closed at once).
+        // of what is left, waiting for a client that may never send it. RequestStages reads every
+        // body to its end (the connection is kept) or answers with Connection: close (it is closed at once).
         defaultProperty("sun.net.httpserver.drainAmount", "0");
         // Backstops above RequestHead's own limits, which answer 431; past these the JDK resets.
         defaultProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(RequestHead.JDK_MAX_BYTES));
@@ -41,9 +33,6 @@ final class JdkHttpServer {
             LOG.warning("--idle-timeout " + limits.idleTimeout().toSeconds() + " not applied: this process's"
                     + " HTTP servers close idle connections after " + System.getProperty(IDLE_INTERVAL) + " s");
         }
-        // The queue of connections the kernel has accepted and the dispatcher not yet: with the
-        // default of 50, a burst of new connections beyond it waits 1 s for the client's SYN retry.
-        return HttpServer.create(address, limits.maxConnections());
     }
 
     private static void defaultProperty(String name, String value) {

@@ -1,5 +1,6 @@
-package inferbench.rest;
+package inferbench.rest.limits;
 
+import inferbench.server.DaemonThreads;
 import inferbench.server.RequestLimits;
 import java.time.Duration;
 import java.util.Set;

@@ -30,9 +30,14 @@ public final class GrpcServerMain {
             """ + ServerMain.EXIT_STATUS_HELP;
 
     private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, GrpcServer.DEFAULT_PORT, USAGE,
-            (settings, pipeline) -> start(settings, pipeline, System.out, System.err), HealthProbe::check);
+            GrpcServerMain::start, HealthProbe::check);
 
     private GrpcServerMain() {
+    }
+
+    /** The server with its limits, started; its access log (when on) and error log go to standard output and error. */
+    public static GrpcServer start(ServerSettings settings, DetectionPipeline pipeline) throws IOException {
+        return start(settings, pipeline, System.out, System.err);
     }
 
     /**

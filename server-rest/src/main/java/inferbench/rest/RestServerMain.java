@@ -31,9 +31,14 @@ public final class RestServerMain {
             """ + ServerMain.EXIT_STATUS_HELP;
 
     private static final ServerMain.Spec SPEC = new ServerMain.Spec(NAME, RestServer.DEFAULT_PORT, USAGE,
-            (settings, pipeline) -> start(settings, pipeline, System.out), HealthProbe::check);
+            RestServerMain::start, HealthProbe::check);
 
     private RestServerMain() {
+    }
+
+    /** The server with its limits, started; its access log, when on, goes to standard output. */
+    public static RestServer start(ServerSettings settings, DetectionPipeline pipeline) throws IOException {
+        return start(settings, pipeline, System.out);
     }
 
     /**

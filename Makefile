@@ -11,9 +11,10 @@ clean:
 	./build.sh clean
 
 # Run locally. Each target asks build.sh for the jars it needs; Maven rebuilds only what changed,
-# and a build with nothing changed rewrites no jar, so make client never touches the jars of
-# servers that run-servers started. run-servers starts both, logs prefixed [rest] / [grpc], and
-# Ctrl-C stops both; it builds the client's jar too, for the README's java -jar client line.
+# and with nothing changed rewrites no jar, so make client leaves the jars of running servers
+# alone (after a change to code they use, stop them first). run-servers starts both, logs
+# prefixed [rest] / [grpc], and Ctrl-C stops both; it builds the client's jar too, for the
+# README's java -jar client line.
 .PHONY: run-servers run-rest run-grpc
 
 run-servers:

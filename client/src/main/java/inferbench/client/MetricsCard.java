@@ -127,9 +127,9 @@ final class MetricsCard {
             text = "connecting...";
             color = Theme.MUTED;
         } else {
+            long errors = panel.metrics().errors();
             text = "ok, " + ClientApp.count(panel.metrics().replies(), "reply", "replies")
-                    + (panel.metrics().errors() > 0 ? ", " + ClientApp.count(panel.metrics().errors(), "error", "errors")
-                    : "") + " since reset"
+                    + (errors > 0 ? ", " + ClientApp.count(errors, "error", "errors") : "") + " since reset"
                     + (Double.isNaN(panel.firstCallMs()) ? "" : " · first call " + duration(panel.firstCallMs()));
             color = Theme.GOOD;
         }

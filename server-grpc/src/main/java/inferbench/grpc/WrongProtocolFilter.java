@@ -18,7 +18,8 @@ final class WrongProtocolFilter implements Filter {
      * grpc-java's logger for connections that end in an error ({@code NettyServerTransport}'s
      * ".connections"). Held here because java.util.logging keeps loggers weakly.
      */
-    static final Logger LOGGER = Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport.connections");
+    static final Logger LOGGER =
+            Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport.connections");
     /** Netty's words, followed by the request line up to its " HTTP/1.x". */
     private static final String HTTP_1 = "Unexpected HTTP/1.x request: ";
     /** Netty's words, followed by a hex dump of what came instead of the HTTP/2 preface. */
@@ -54,6 +55,7 @@ final class WrongProtocolFilter implements Filter {
     /** The client's own words, so printable ASCII only, and short. */
     private static String quoted(String text) {
         String printable = text.replaceAll("[^\\x20-\\x7e]", "?");
-        return "\"" + (printable.length() <= MAX_QUOTED ? printable : printable.substring(0, MAX_QUOTED) + "...") + "\"";
+        return "\"" + (printable.length() <= MAX_QUOTED ? printable : printable.substring(0, MAX_QUOTED) + "...")
+                + "\"";
     }
 }

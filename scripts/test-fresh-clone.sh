@@ -88,11 +88,11 @@ start_servers() {
   until grep -q '^run-servers: Ctrl-C stops them' "$log"; do
     if ! kill -0 "$running" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
       cat "$log" >&2
-      die "$* make run-servers did not report both servers healthy (its output is above)"
+      die "${*:+$* }make run-servers did not report both servers healthy (its output is above)"
     fi
     sleep 0.5
   done
-  say "$* make run-servers: healthy after $((SECONDS - deadline + STARTUP_LIMIT)) s"
+  say "${*:+$* }make run-servers: healthy after $((SECONDS - deadline + STARTUP_LIMIT)) s"
 }
 
 # Ctrl-C, as a terminal sends it: SIGINT to the whole process group.

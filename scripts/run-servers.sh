@@ -6,7 +6,8 @@
 # SIGTERM stops them with SIGTERM (each drains its in-flight requests) and waits for them, so
 # no JVM outlives it. Saved frames go to storage/rest/ and storage/grpc/.
 # Ports: REST_PORT (default 8001), GRPC_PORT (default 50051). Every other server setting is
-# read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help).
+# read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help), but
+# PORT and STORAGE_DIR: one value cannot serve two servers, so the script sets both per server.
 set -o pipefail
 cd "$(dirname "$0")/.."
 
@@ -92,6 +93,8 @@ on_signal() {
 trap on_signal INT TERM HUP
 
 [ $# -eq 0 ] && set -- rest grpc
+[ -n "${PORT:-}" ] && echo "run-servers: PORT=$PORT is not used here: the ports are REST_PORT and GRPC_PORT" >&2
+[ -n "${STORAGE_DIR:-}" ] && echo "run-servers: STORAGE_DIR=$STORAGE_DIR is not used here: each server saves to its own folder, below" >&2
 for name in "$@"; do
   case $name in
     rest) start rest server-rest/target/server-rest.jar "${REST_PORT:-8001}" 8001 REST_PORT ;;

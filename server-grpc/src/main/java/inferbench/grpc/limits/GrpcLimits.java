@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  * ({@link #attachTo}): its calls ({@link UnfinishedCalls}: how many, how long a message may take
  * to arrive, how much memory the messages still arriving hold), the bytes its connection may have
  * in flight (the HTTP/2 flow-control window), its connection's handshake, idle time and age
- * ({@link ConnectionAge}), its pings and resets, and what a malformed message gets
- * ({@link RequestParsing}), each reported in one brief line ({@link ClientErrorLog}).
+ * ({@link ConnectionAge}), its pings and resets, and what a malformed message or a connection
+ * that does not speak HTTP/2 gets ({@link RequestParsing}, {@link WrongProtocolFilter}), each
+ * reported in one brief line ({@link ClientErrorLog}).
  *
  * <p>grpc-java's own hooks carry them: builder options, a transport filter, a stream tracer and
  * interceptors. A stop ends the calls that have nothing admitted and waits for every call to end
@@ -28,13 +29,17 @@ import java.util.logging.Logger;
 public final class GrpcLimits implements GrpcServer.Limits {
     /**
      * The HTTP/2 flow-control window, per connection and per call: what a client may send ahead
-     * of what the server has read. grpc-java's default (1 MiB, grown up to 8 MiB on a busy
-     * connection) lets every connection park megabytes the server has not asked for, such as the
-     * next frame of a stream whose frame in hand is being detected; a fixed window bounds that.
-     * About one webcam frame: a smaller one makes the client wait for window updates in the
-     * middle of each frame.
+     * of what the server has read. Twice the largest message and its 5-byte prefix: Netty gives
+     * the window back once half of it has been read, so what a client has left never falls
+     * below one whole message, and no frame waits a round trip for a window update in its
+     * middle, even right after another (a smaller window costs a round trip per window on a
+     * real link; docs/protocols.md). Only a call that is not reading holds bytes unread in it: a
+     * stream whose frame is being detected (at most workers + queue of them), or one whose
+     * client stops reading its answers, which {@link UnfinishedCalls} ends.
      */
-    public static final int FLOW_CONTROL_WINDOW = 256 * 1024;
+    public static int flowControlWindow(long maxBodyBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, 2 * (maxBodyBytes + 5));
+    }
     /**
      * A client may ping at most this often, and only while it has calls open; past that grpc
      * ends the connection (GOAWAY ENHANCE_YOUR_CALM). grpc-java's default, stated here.
@@ -77,6 +82,7 @@ public final class GrpcLimits implements GrpcServer.Limits {
         this.connectionAge = new ConnectionAge(limits.maxConnectionAge());
         this.parsing = new RequestParsing(clientErrors);
         GRPC_STREAM_LOG.setLevel(Level.SEVERE);
+        WrongProtocolFilter.LOGGER.setFilter(new WrongProtocolFilter(clientErrors));
     }
 
     @Override
@@ -90,7 +96,7 @@ public final class GrpcLimits implements GrpcServer.Limits {
                 .maxConnectionAge(connectionAge.age().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(connectionAge.grace().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
-                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .flowControlWindow(flowControlWindow(limits.maxBodyBytes()))
                 .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)

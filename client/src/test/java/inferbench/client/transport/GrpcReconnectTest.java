@@ -70,7 +70,7 @@ class GrpcReconnectTest {
             ManagedChannel unaryChannel = unaryConnections.channel(server.port());
             ManagedChannel streamChannel = streamConnections.channel(server.port());
             ExecutorService senders = Executors.newFixedThreadPool(2);
-            try (Transport unary = new GrpcUnaryTransport(unaryChannel, GrpcUnaryTransport.TimeLimit.DEADLINE);
+            try (Transport unary = new GrpcUnaryTransport(unaryChannel);
                  Transport stream = new GrpcStreamTransport(streamChannel)) {
                 Future<List<String>> unaryFailures = senders.submit(() -> sendFor(unary, frame));
                 Future<List<String>> streamFailures = senders.submit(() -> sendFor(stream, frame));

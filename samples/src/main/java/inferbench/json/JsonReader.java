@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A small JSON reader (RFC 8259), the counterpart of {@link JsonWriter}: the client and the
- * benchmark read the REST replies with it, so no JSON library is needed.
+ * A small JSON reader (RFC 8259), the counterpart of common's JsonWriter: the client, the
+ * benchmark and the tests read the REST replies with it, so no JSON library is needed. It lives
+ * here, beside the sample frames, because no server uses it.
  *
  * <p>Values become plain Java objects: object to {@code Map<String, Object>} (members in
  * document order), array to {@code List<Object>}, string to {@code String}, every number to

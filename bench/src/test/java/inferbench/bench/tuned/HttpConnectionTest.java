@@ -1,4 +1,4 @@
-package inferbench.client.transport;
+package inferbench.bench.tuned;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.client.transport.RestTransport;
+import inferbench.client.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -191,17 +193,27 @@ class HttpConnectionTest {
         done.countDown();
     }
 
+    /** The two HTTP clients a RestTransport is measured with: the JDK's, and the tuned one. */
+    enum Client {
+        JDK, TUNED;
+
+        RestTransport open(URI url) {
+            return this == JDK ? new RestTransport(url, RestTransport.Body.RAW_JPEG)
+                    : new RestTransport(url, RestTransport.Body.RAW_JPEG, new HttpConnectionPool(url,
+                            Transport.DEFAULT_TIMEOUT), Transport.DEFAULT_TIMEOUT, " tuned");
+        }
+    }
+
     @ParameterizedTest
-    @EnumSource(RestTransport.Client.class)
-    void aTransportKeepsItsConnectionAliveBetweenRequests(RestTransport.Client client) throws Exception {
+    @EnumSource(Client.class)
+    void aTransportKeepsItsConnectionAliveBetweenRequests(Client client) throws Exception {
         int port = serve(socket -> {
             while (true) {
                 readRequest(socket.getInputStream());
                 write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + PREDICT_OK.length() + "\r\n\r\n" + PREDICT_OK);
             }
         });
-        try (RestTransport rest = new RestTransport(URI.create("http://127.0.0.1:" + port + "/predict"),
-                RestTransport.Body.RAW_JPEG, client)) {
+        try (RestTransport rest = client.open(URI.create("http://127.0.0.1:" + port + "/predict"))) {
             for (int i = 0; i < 5; i++) {
                 assertEquals("OK", rest.send(new byte[3], false).status());
             }
@@ -210,14 +222,13 @@ class HttpConnectionTest {
     }
 
     @ParameterizedTest
-    @EnumSource(RestTransport.Client.class)
-    void aTransportResendsOnANewConnectionWhenTheServerClosedTheIdleOne(RestTransport.Client client) throws Exception {
+    @EnumSource(Client.class)
+    void aTransportResendsOnANewConnectionWhenTheServerClosedTheIdleOne(Client client) throws Exception {
         int port = serve(socket -> { // answers one request per connection, then closes it as if idle too long
             readRequest(socket.getInputStream());
             write(socket, "HTTP/1.1 200 OK\r\nContent-Length: " + PREDICT_OK.length() + "\r\n\r\n" + PREDICT_OK);
         });
-        try (RestTransport rest = new RestTransport(URI.create("http://127.0.0.1:" + port + "/predict"),
-                RestTransport.Body.RAW_JPEG, client)) {
+        try (RestTransport rest = client.open(URI.create("http://127.0.0.1:" + port + "/predict"))) {
             assertEquals("OK", rest.send(new byte[3], false).status());
             Thread.sleep(100); // let the close reach the client's idle connection
             assertEquals("OK", rest.send(new byte[3], false).status());

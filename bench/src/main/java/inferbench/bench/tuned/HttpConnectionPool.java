@@ -1,5 +1,6 @@
-package inferbench.client.transport;
+package inferbench.bench.tuned;
 
+import inferbench.client.transport.HttpPoster;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,7 @@ import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * The tuned REST client ({@code --rest-client tuned}): kept-alive {@link HttpConnection}s, on
+ * The tuned REST client (the benchmark's {@code rest-multipart-tuned}): kept-alive {@link HttpConnection}s, on
  * which the calling thread writes the request and reads the response itself, as Python's
  * {@code requests} does. The JDK's {@code HttpClient} hands every request and response between
  * its selector thread, its executor and the caller instead; docs/benchmark.md says what the
@@ -18,14 +19,14 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  * has been read: one connection per request in flight. Every connection goes to the one host
  * and port the pool was made for.
  */
-final class HttpConnectionPool implements HttpPoster {
+public final class HttpConnectionPool implements HttpPoster {
     private final String host;
     private final int port;
     private final Duration timeout;
     private final Deque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    HttpConnectionPool(URI server, Duration timeout) {
+    public HttpConnectionPool(URI server, Duration timeout) {
         this.timeout = timeout;
         this.host = server.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal comes in brackets
         this.port = server.getPort() < 0 ? 80 : server.getPort();

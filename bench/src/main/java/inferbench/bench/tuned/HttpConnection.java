@@ -1,5 +1,6 @@
-package inferbench.client.transport;
+package inferbench.bench.tuned;
 
+import inferbench.client.transport.HttpPoster;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;

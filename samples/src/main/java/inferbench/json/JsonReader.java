@@ -3,6 +3,7 @@ package inferbench.json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -268,6 +269,6 @@ public final class JsonReader {
         if (value == null) {
             return "null";
         }
-        return value instanceof List ? "an array" : "a " + value.getClass().getSimpleName().toLowerCase();
+        return value instanceof List ? "an array" : "a " + value.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 }

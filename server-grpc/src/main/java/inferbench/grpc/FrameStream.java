@@ -11,22 +11,17 @@ import io.grpc.stub.StreamObserver;
 /**
  * One {@code PredictStream} call: video frames in, one {@link Detection} per frame out, in order.
  *
- * <p>Flow control: automatic requests are off, and the next frame is requested only when the
- * previous one has been answered and the response side can take more ({@code isReady}). So a
- * call holds at most one frame. A client that sends faster than detection fills the HTTP/2
- * flow-control window, which grpc reopens only as the server reads, and then has to wait: its
- * frames queue on its side, not in the server. One frame at a time also keeps the answers in order.
+ * <p>Flow control, as grpc-java's manualflowcontrol example: the next frame is requested only
+ * once the previous one is answered and the response side can take more ({@code isReady}), so a
+ * call holds one frame, and a client that sends faster than detection waits on the HTTP/2 window:
+ * its frames queue on its side, not in the server.
  *
- * <p>A frame that cannot be processed (bad data, wrong mime type, server busy) is answered in
- * its place with status {@code ERROR} and the reason in {@code error}; the call goes on. A frame
- * whose client has gone (cancelled, or lost its connection) while it waited for a worker is not
- * detected, as a unary call is not. When the server stops, the frame in hand is answered and the
- * call ends with UNAVAILABLE, so the client reconnects at once instead of the stop waiting out its
- * grace period. The server's limits may end the call too (inferbench.grpc.limits): this class
- * learns of it through its close handler.
- *
- * <p>Callbacks arrive on the event loop (frames, half-close, ready, cancel) and on a worker
- * (an answer), so the state is guarded by this object's lock.
+ * <p>A frame that cannot be processed (bad data, wrong mime type, server busy) is answered in its
+ * place with status {@code ERROR} and the reason; the call goes on. A frame whose client has gone
+ * while it waited for a worker is not detected. When the server stops, the frame in hand is
+ * answered and the call ends with UNAVAILABLE, so the client reconnects at once. The limits may
+ * end a call too (inferbench.grpc.limits); the close handler says so. Callbacks come on the event
+ * loop and on a worker, so the state is guarded by this object's lock.
  */
 final class FrameStream implements StreamObserver<Image> {
     static final String SHUTTING_DOWN = "server shutting down: reconnect to go on with the stream";

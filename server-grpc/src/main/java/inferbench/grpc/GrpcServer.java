@@ -20,10 +20,9 @@ import java.time.Duration;
 
 /**
  * The gRPC server: {@link InferenceService} on grpc-java's Netty transport, beside the standard
- * health and reflection services so grpcurl and Kubernetes gRPC probes work unchanged. Its
- * {@link Limits} (inferbench.grpc.limits) attach to the builder the way grpc-java lets them:
- * options, a transport filter, a stream tracer, interceptors. {@link GrpcServerMain} puts the two
- * together and runs them.
+ * health and reflection services (grpcurl and Kubernetes gRPC probes work unchanged). Its
+ * {@link Limits} attach to the builder as options, interceptors, a tracer and a transport filter
+ * (inferbench.grpc.limits); {@link GrpcServerMain} puts the two together and runs them.
  */
 public final class GrpcServer implements ServerMain.Server {
     public static final int DEFAULT_PORT = 50051;
@@ -33,10 +32,7 @@ public final class GrpcServer implements ServerMain.Server {
         /** Adds the limits to the builder; returns the builder to add the services to. */
         ServerBuilder<?> attachTo(NettyServerBuilder builder);
 
-        /**
-         * After {@code server.shutdown()}: ends the calls with no admitted work, waits up to
-         * {@code timeout} for the others, then closes the connections. True if every call ended.
-         */
+        /** Ends the calls with no admitted work, waits up to {@code timeout} for the others, then closes. */
         boolean drain(Server server, Duration timeout);
 
         /** Releases the limits' own threads. */
@@ -58,12 +54,11 @@ public final class GrpcServer implements ServerMain.Server {
         this.service = new InferenceService(pipeline, workers);
         ServerBuilder<?> builder = limits.attachTo(NettyServerBuilder.forAddress(ListenAddress.resolve(settings),
                         InsecureServerCredentials.create()))
-                // Callbacks run on Netty's event loop: each handler only hands the request to the
-                // WorkerPool (or refuses it at once) and never blocks. Detection on a grpc executor
-                // instead would queue every request there, without limit, before we could refuse it.
+                // Handlers run on Netty's event loop: they only hand the request to the WorkerPool (or
+                // refuse it) and never block. A grpc executor would queue every request, unbounded.
                 .directExecutor()
-                // The REST body limit. grpc reads the length prefix first, so a bigger message is
-                // refused with RESOURCE_EXHAUSTED before it is buffered.
+                // The REST body limit: grpc reads the length prefix first and refuses a bigger
+                // message with RESOURCE_EXHAUSTED before buffering it.
                 .maxInboundMessageSize(Math.toIntExact(settings.limits().maxBodyBytes()))
                 .addService(service)
                 .addService(health.getHealthService())
@@ -74,7 +69,7 @@ public final class GrpcServer implements ServerMain.Server {
         this.server = builder.build();
     }
 
-    /** Binds and starts serving; health reports SERVING from here on (the pipeline is already loaded). */
+    /** Binds and serves; health says SERVING from here on (the pipeline has loaded). */
     public GrpcServer start() throws IOException {
         try {
             server.start();
@@ -89,11 +84,9 @@ public final class GrpcServer implements ServerMain.Server {
     }
 
     /**
-     * Graceful stop: new calls are refused and calls without admitted work ended at once; admitted
-     * unary calls are answered, streams answer their frame in hand and end with UNAVAILABLE. Once
-     * every call has ended, or the grace is over, the connections close and the workers stop.
-     *
-     * @return true if every admitted call finished within the grace period
+     * Graceful stop: new calls are refused, admitted ones answered for up to {@code grace} (a
+     * stream answers its frame in hand), the others ended; then the connections close and the
+     * workers stop. True if every admitted call finished in time.
      */
     @Override
     public boolean stop(Duration grace) {
@@ -102,13 +95,9 @@ public final class GrpcServer implements ServerMain.Server {
         server.shutdown(); // GOAWAY: clients open no more calls here
         service.endStreams(); // each video stream answers its frame in hand, then ends
         boolean drained = limits.drain(server, grace);
-        drained &= workers.shutdown(left(deadline));
+        drained &= workers.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         limits.close();
         return drained;
-    }
-
-    private static Duration left(long deadline) {
-        return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
     }
 
     /** The port actually bound: the configured one, or the one the system chose for port 0. */

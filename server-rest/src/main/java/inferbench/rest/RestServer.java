@@ -14,14 +14,9 @@ import java.time.Duration;
 
 /**
  * The REST image service on the JDK's own {@link HttpServer}: {@code POST /predict},
- * {@code GET /healthz}, {@code GET /}, all through {@link Routes}. A detection runs on the
- * {@link WorkerPool} ({@code workers} threads and {@code queue} places to wait), and past the
- * pool's limit is answered 503 at once.
- *
- * <p>Its {@link Limits} (inferbench.rest.limits) attach the way the JDK lets them: the executor
- * whose threads read each request and write its reply, under deadlines, and a filter that reads
- * the body within its memory budget before {@link Routes} sees it. {@link RestServerMain} puts
- * the two together and runs them. {@code start} and {@code stop} mirror {@code GrpcServer}.
+ * {@code GET /healthz} and {@code GET /}, all through {@link Routes}; detections on the
+ * {@link WorkerPool}. Its {@link Limits} attach the way the JDK lets them, as the executor and a
+ * filter (inferbench.rest.limits); {@link RestServerMain} puts the two together and runs them.
  */
 public final class RestServer implements ServerMain.Server {
     static final int DEFAULT_PORT = 8001;
@@ -34,10 +29,7 @@ public final class RestServer implements ServerMain.Server {
         /** Sets the server's executor and adds the limits' filters to its context. */
         void attachTo(HttpServer http, HttpContext context);
 
-        /**
-         * Closes the requests still arriving, waits up to {@code timeout} for the admitted ones to
-         * be answered, then closes every connection. True if every one was answered.
-         */
+        /** Closes the requests still arriving, waits up to {@code timeout} for the others, then every connection. */
         boolean drain(HttpServer http, Duration timeout);
 
         /** Releases the limits' own threads. */
@@ -48,11 +40,7 @@ public final class RestServer implements ServerMain.Server {
     private final WorkerPool workers;
     private final HttpServer http;
 
-    /**
-     * Binds the port (use port 0 for any free one); call {@link #start()} to serve.
-     *
-     * @param accessLog the access log's filter, or null for none
-     */
+    /** Binds the port (port 0: any free one); {@code accessLog} may be null. */
     public RestServer(ServerSettings settings, DetectionPipeline pipeline, AccessLog accessLog, Limits limits)
             throws IOException {
         this.limits = limits;
@@ -99,12 +87,9 @@ public final class RestServer implements ServerMain.Server {
     }
 
     /**
-     * Graceful stop: requests that have not arrived in full are closed at once, those that have
-     * are answered for up to {@code grace}, and those that arrive meanwhile get 503; then every
-     * connection is closed and the workers stop. Saved results need no flushing: the store writes
-     * and closes each file within the request.
-     *
-     * @return true if every request that had arrived was answered within the grace period
+     * Graceful stop: requests that have arrived in full are answered for up to {@code grace}, the
+     * others closed, and those arriving meanwhile refused; then the connections close and the
+     * workers stop. True if every admitted request was answered in time.
      */
     @Override
     public boolean stop(Duration grace) {

@@ -9,15 +9,12 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The server's one HttpHandler: finds the endpoint for the request's method and path, reads the
- * body, and writes the endpoint's JSON reply, or the error it refused the request with.
- *
- * <p>The JDK matches contexts by path prefix ("/predict" would also take "/predictions"), so all
- * requests come here and the path must match exactly: unknown paths get 404, known paths with
- * the wrong method 405 with an {@code Allow} header (RFC 9110 section 15.5.6). An
- * {@link HttpError} becomes its JSON reply. Any other exception is a genuine fault, logged with
- * the request it happened on, and the client gets a bare 500. A broken connection (an
- * IOException) is passed on to the JDK, which closes it.
+ * The server's one HttpHandler: finds the endpoint for the method and path, reads the body, and
+ * writes the endpoint's JSON reply or the {@link HttpError} it refused the request with. The JDK
+ * matches contexts by path prefix ("/predict" would take "/predictions"), so the path must match
+ * exactly here: 404, or 405 with {@code Allow} (RFC 9110 section 15.5.6). Any other exception is
+ * a fault, logged with its request, and the client gets a bare 500. A broken connection (an
+ * IOException) goes to the JDK, which closes it.
  */
 final class Routes implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(Routes.class.getName());

@@ -2,18 +2,13 @@ package inferbench.grpc;
 
 import static inferbench.grpc.PredictTest.jpeg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.samples.SampleFrames;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -33,34 +28,20 @@ class ConnectionAgeTest {
             throws Exception {
         Image frame = jpeg(PredictStreamTest.small(SampleFrames.faceFrame(1280, 720)));
         try (TestServer server = TestServer.start(storage, "--max-connection-age", "1")) {
-            BlockingQueue<Detection> answers = new LinkedBlockingQueue<>();
-            CompletableFuture<Status> end = new CompletableFuture<>();
+            PredictStreamTest.Answers answers = new PredictStreamTest.Answers();
             long start = System.nanoTime();
-            StreamObserver<Image> frames = server.async().predictStream(new StreamObserver<>() {
-                @Override
-                public void onNext(Detection detection) {
-                    answers.add(detection);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    end.complete(Status.fromThrowable(t));
-                }
-
-                @Override
-                public void onCompleted() {
-                    end.complete(Status.OK);
-                }
-            });
-            for (int sent = 1; !end.isDone(); sent++) { // a frame at a time, at a video's pace
+            StreamObserver<Image> frames = server.async().predictStream(answers);
+            for (int sent = 1; !answers.ended(); sent++) { // a frame at a time, at a video's pace
                 frames.onNext(frame);
-                Detection answer = answers.poll(10, TimeUnit.SECONDS);
-                assertNotNull(answer, "frame " + sent + " was lost");
-                assertEquals("OK", answer.getStatus());
+                for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); answers.list.size() < sent; ) {
+                    assertTrue(System.nanoTime() < end, "frame " + sent + " was lost");
+                    Thread.sleep(1);
+                }
+                assertEquals("OK", answers.list.get(sent - 1).getStatus());
                 Thread.sleep(50); // the end, when it comes, follows the answer at once
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            Status ended = end.get();
+            Status ended = answers.end();
             assertEquals(Status.Code.UNAVAILABLE, ended.getCode());
             assertEquals("the connection has reached its maximum age: open a new call to go on with the stream",
                     ended.getDescription());

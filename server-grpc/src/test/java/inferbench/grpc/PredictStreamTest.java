@@ -377,5 +377,9 @@ class PredictStreamTest {
         Status end() throws Exception {
             return end.get(TestServer.CALL_DEADLINE_SECONDS + 5, TimeUnit.SECONDS);
         }
+
+        boolean ended() {
+            return end.isDone();
+        }
     }
 }

@@ -10,27 +10,19 @@ import inferbench.client.transport.MultipartBody;
 import inferbench.client.transport.NotOfferedException;
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.RestTransport;
+import inferbench.client.transport.SilentGrpcServer;
 import inferbench.client.transport.TestServers;
 import inferbench.client.transport.Transport;
 import inferbench.pipeline.Box;
-import inferbench.proto.Detection;
-import inferbench.proto.Image;
-import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.net.ConnectException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterAll;
@@ -105,24 +97,13 @@ class TunedTransportsTest {
     /** A server that takes the call and never answers: the waiting thread gives up at 1 s, and cancels. */
     @Test
     void withoutADeadlineTheWaitingThreadGivesUpAtTheLimitAndTheServerLearnsOfIt() throws Exception {
-        CountDownLatch cancelled = new CountDownLatch(1);
-        Server silent = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new InferenceGrpc.InferenceImplBase() {
-                    @Override
-                    public void predict(Image image, StreamObserver<Detection> reply) {
-                        ((ServerCallStreamObserver<Detection>) reply).setOnCancelHandler(cancelled::countDown);
-                    }
-                })
-                .build()
-                .start();
-        try (Transport grpc = new NoDeadlineGrpcTransport("127.0.0.1:" + silent.getPort(), Duration.ofSeconds(1))) {
+        try (SilentGrpcServer silent = SilentGrpcServer.start(1);
+             Transport grpc = new NoDeadlineGrpcTransport(silent.target(), Duration.ofSeconds(1))) {
             long start = System.nanoTime();
             TimeoutException e = assertThrows(TimeoutException.class, () -> grpc.send(new byte[] {1, 2, 3}, false));
             assertTrue(e.getMessage().contains("no answer within 1 s"), e.getMessage());
             assertTrue(System.nanoTime() - start >= TimeUnit.SECONDS.toNanos(1), "gave up before the limit");
-            assertTrue(cancelled.await(5, TimeUnit.SECONDS), "the gRPC server saw the call end");
-        } finally {
-            silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            assertTrue(silent.cancels.await(5, TimeUnit.SECONDS), "the gRPC server saw the call end");
         }
     }
 }

@@ -3,14 +3,6 @@ package inferbench.client.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.proto.Detection;
-import inferbench.proto.Image;
-import inferbench.proto.InferenceGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.io.EOFException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -58,20 +50,9 @@ class TimeLimitTest {
 
     @Test
     void everyTransportGivesUpAfterTheLimitAndTheServerLearnsOfIt() throws Exception {
-        CountDownLatch grpcCalls = new CountDownLatch(1);
-        CountDownLatch grpcCancels = new CountDownLatch(1);
-        Server silent = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new InferenceGrpc.InferenceImplBase() {
-                    @Override
-                    public void predict(Image image, StreamObserver<Detection> reply) {
-                        ((ServerCallStreamObserver<Detection>) reply).setOnCancelHandler(grpcCancels::countDown);
-                        grpcCalls.countDown();
-                    }
-                })
-                .build()
-                .start();
-        toClose.add(() -> silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        String grpcTarget = "127.0.0.1:" + silent.getPort();
+        SilentGrpcServer silent = SilentGrpcServer.start(1);
+        toClose.add(silent);
+        String grpcTarget = silent.target();
         CountDownLatch restEnded = new CountDownLatch(1);
         int neverAnswers = scriptedServer(socket -> readRequest(socket.getInputStream()), null);
         int stallsTheBody = scriptedServer(socket -> {
@@ -105,8 +86,8 @@ class TimeLimitTest {
             assertTrue(e.getMessage().contains("no answer within 1 s"), outcome.getKey() + ": " + e.getMessage());
         }
         assertTrue(System.nanoTime() - start >= LIMIT.toNanos(), "gave up before the limit");
-        assertTrue(grpcCalls.await(0, TimeUnit.SECONDS), "the call reached the gRPC server");
-        assertTrue(grpcCancels.await(5, TimeUnit.SECONDS), "the gRPC server saw the call end");
+        assertTrue(silent.calls.await(0, TimeUnit.SECONDS), "the call reached the gRPC server");
+        assertTrue(silent.cancels.await(5, TimeUnit.SECONDS), "the gRPC server saw the call end");
         assertTrue(restEnded.await(5, TimeUnit.SECONDS), "the REST client closed the stalled connection");
     }
 

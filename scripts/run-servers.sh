@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 STARTUP_LIMIT=${STARTUP_LIMIT:-90}   # seconds for every server to become healthy
 STOP_LIMIT=30                        # seconds for a server to drain and exit after SIGTERM
 
-names=() jars=() ports=() pids=() storages=()
+names=() jars=() ports=() pids=() storages=() copies=()
 sleeper=
 
 # A background job of a script ignores SIGINT, so Ctrl-C reaches the JVMs only through stop():
@@ -34,6 +34,23 @@ storage_of() {
   [ "$port" = "$default" ] && echo "storage/$name" || echo "storage/$name-$port"
 }
 
+# Each server runs from a copy of its jars, so a build while it runs (make client after a code
+# change) cannot rewrite a jar under a running JVM: the project's own jars are copied (Maven
+# rewrites them in place), the libraries hard-linked where the file system allows (a new
+# version of a library gets a new file name, so these are never rewritten).
+copy_of() {
+  local jar=$1 dir lib
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/inferbench-run.XXXXXX") || return 1
+  mkdir "$dir/lib" && cp "$jar" "$dir/" || return 1
+  for lib in "$(dirname "$jar")"/lib/*.jar; do
+    case $(basename "$lib") in
+      common-*|proto-*|samples-*) cp "$lib" "$dir/lib/" ;;
+      *) ln "$lib" "$dir/lib/" 2>/dev/null || cp "$lib" "$dir/lib/" ;;
+    esac || return 1
+  done
+  echo "$dir/$(basename "$jar")"
+}
+
 start() {
   local name=$1 jar=$2 port=$3 default=$4 variable=$5
   if [ ! -f "$jar" ]; then
@@ -47,6 +64,12 @@ start() {
     stop
     exit 1
   fi
+  if ! jar=$(copy_of "$jar"); then
+    echo "run-servers: could not copy $2 and its lib/ to a folder under ${TMPDIR:-/tmp} to run from" >&2
+    stop
+    exit 1
+  fi
+  copies+=("$(dirname "$jar")")
   java -jar "$jar" --port "$port" --storage "$(storage_of "$name" "$port" "$default")" > >(prefix "$name") 2>&1 &
   names+=("$name") jars+=("$jar") ports+=("$port") pids+=($!) storages+=("$(storage_of "$name" "$port" "$default")")
 }
@@ -82,6 +105,7 @@ stop() {
   done
   [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null
   wait 2>/dev/null   # the prefixers, so their last lines come before the shell prompt
+  [ ${#copies[@]} -gt 0 ] && rm -rf "${copies[@]}"
   return $status
 }
 

@@ -58,7 +58,8 @@ case "$goal" in
   test)    "${mvn[@]}" "${mvn_opts[@]}" verify "${projects[@]}" ;;
   test-core)
     [ ${#projects[@]} -gt 0 ] || projects=(-pl common,server-rest,server-grpc -am)
-    "${mvn[@]}" "${mvn_opts[@]}" test -DexcludedGroups=limits "${projects[@]}" ;;
+    # -T 2: the two servers' modules test side by side once common is built
+    "${mvn[@]}" "${mvn_opts[@]}" -T 2 test -DexcludedGroups=limits "${projects[@]}" ;;
   clean)   "${mvn[@]}" "${mvn_opts[@]}" -q clean ;;
   *) echo "usage: ./build.sh [package|test|test-core|clean] [module ...]" >&2; exit 2 ;;
 esac

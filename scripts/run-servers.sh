@@ -5,7 +5,8 @@
 # answers its health probe (java -jar <jar> --probe), says where they listen, and on Ctrl-C or
 # SIGTERM stops them with SIGTERM (each drains its in-flight requests) and waits for them, so
 # no JVM outlives it. Saved frames go to storage/rest/ and storage/grpc/.
-# Ports: REST_PORT (default 8001), GRPC_PORT (default 50051). Every other server setting is
+# Ports: REST_PORT (default 8001), GRPC_PORT (default 50051), and the gRPC server's metrics port,
+# METRICS_PORT (default 9464; 0: no metrics; REST's are on its own port). Every other server setting is
 # read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help), but
 # PORT and STORAGE_DIR: one value cannot serve two servers, so the script sets both per server.
 set -o pipefail
@@ -122,7 +123,15 @@ trap on_signal INT TERM HUP
 for name in "$@"; do
   case $name in
     rest) start rest server-rest/target/server-rest.jar "${REST_PORT:-8001}" 8001 REST_PORT ;;
-    grpc) start grpc server-grpc/target/server-grpc.jar "${GRPC_PORT:-50051}" 50051 GRPC_PORT ;;
+    grpc)
+      metrics_port=${METRICS_PORT:-9464}
+      if [ "$metrics_port" != 0 ] && (exec 3<>"/dev/tcp/127.0.0.1/$metrics_port") 2>/dev/null; then
+        echo "run-servers: the gRPC server's metrics port $metrics_port is in use (another 'make run-servers'?):" \
+          "choose another, e.g. make run-servers METRICS_PORT=$((metrics_port + 100)), or METRICS_PORT=0 for none" >&2
+        stop
+        exit 1
+      fi
+      start grpc server-grpc/target/server-grpc.jar "${GRPC_PORT:-50051}" 50051 GRPC_PORT ;;
     *) echo "usage: scripts/run-servers.sh [rest] [grpc]" >&2; stop; exit 2 ;;
   esac
 done
@@ -154,8 +163,9 @@ done
 echo "run-servers: healthy and listening:"
 for i in "${!names[@]}"; do
   case ${names[i]} in
-    rest) echo "  REST  http://localhost:${ports[i]}  POST /predict, GET /healthz   saves to ${storages[i]}/" ;;
-    grpc) echo "  gRPC  localhost:${ports[i]}  img.Inference/Predict, PredictStream   saves to ${storages[i]}/" ;;
+    rest) echo "  REST  http://localhost:${ports[i]}  POST /predict, GET /healthz$([ "${METRICS_PORT:-}" != 0 ] && echo ', GET /metrics')   saves to ${storages[i]}/" ;;
+    grpc) echo "  gRPC  localhost:${ports[i]}  img.Inference/Predict, PredictStream   saves to ${storages[i]}/"
+          [ "$metrics_port" != 0 ] && echo "        metrics: http://localhost:$metrics_port/metrics" ;;
   esac
 done
 echo "run-servers: Ctrl-C stops them."

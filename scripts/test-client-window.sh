@@ -30,7 +30,7 @@ java -jar server-rest/target/server-rest.jar --bind 127.0.0.1 --port "$rest_port
   --storage "$work/storage-rest" >"$work/rest.log" 2>&1 &
 pids+=($!)
 java -jar server-grpc/target/server-grpc.jar --bind 127.0.0.1 --port "$grpc_port" --access-log false \
-  --storage "$work/storage-grpc" >"$work/grpc.log" 2>&1 &
+  --metrics-port 0 --storage "$work/storage-grpc" >"$work/grpc.log" 2>&1 &
 pids+=($!)
 
 ready() {

@@ -83,8 +83,9 @@ stop_replica() {
 jar_of=([rest-a]=$REST_JAR [rest-b]=$REST_JAR [grpc-a]=$GRPC_JAR [grpc-b]=$GRPC_JAR)
 for name in "${replicas[@]}"; do
   port[$name]=$(free_port) || die "no free loopback port"
+  # (the gRPC replicas' metrics ports would clash on one machine: scripts/test-metrics.sh tests them)
   java -Xmx256m -jar "${jar_of[$name]}" --bind 127.0.0.1 --port "${port[$name]}" --workers 1 \
-    --storage "$work/$name" >"$work/$name.log" 2>&1 &
+    --metrics-port 0 --storage "$work/$name" >"$work/$name.log" 2>&1 &
   pid[$name]=$!
 done
 for name in "${replicas[@]}"; do

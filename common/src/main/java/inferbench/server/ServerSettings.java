@@ -13,10 +13,12 @@ import java.time.ZoneId;
  * gRPC server started with the same options get the same compute, limits and storage.
  */
 public record ServerSettings(String bind, int port, int workers, int queue, RequestLimits limits,
-                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog) {
+                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog, int metricsPort) {
 
     /** Loopback: a service that writes files reaches the network only when asked (--bind 0.0.0.0). */
     public static final String DEFAULT_BIND = "127.0.0.1";
+    /** The Prometheus Java client's own default, so an exporter port is where its users look first. */
+    public static final int DEFAULT_METRICS_PORT = 9464;
 
     public static String usage(int defaultPort) {
         return """
@@ -64,6 +66,9 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --opencv-threads N  OpenCV's own threads per detection, 0 = one per core
                                     (OPENCV_THREADS, default 0)
                   --access-log B    one log line per request, true or false (ACCESS_LOG, default true)
+                  --metrics-port N  Prometheus metrics at GET /metrics: gRPC on an HTTP port of its own,
+                                    on --bind; REST on its own port, whatever N; 0 turns them off on
+                                    both (METRICS_PORT, default 9464)
                 """.formatted(defaultPort);
     }
 
@@ -114,7 +119,8 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 limits,
                 storage,
                 pipeline,
-                config.getBoolean("access-log", "ACCESS_LOG", true));
+                config.getBoolean("access-log", "ACCESS_LOG", true),
+                (int) config.getLong("metrics-port", "METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535));
     }
 
     /** A deadline may be a fraction of a second ("0.5"), to the tenth of a second the servers check it to. */

@@ -28,6 +28,22 @@ public final class WorkerPool {
     private final int places;
     private final Semaphore free;
     private final ThreadPoolExecutor threads;
+    private volatile Observer observer = Observer.NONE;
+
+    /**
+     * Told of every task the pool ran, on the worker, before the task's future completes (the
+     * metrics: inferbench.metrics). It must be quick: the reply waits for it.
+     */
+    public interface Observer {
+        Observer NONE = (waitedNanos, ranNanos, result) -> { };
+
+        /**
+         * @param waitedNanos from {@link #trySubmit} to a worker starting the task
+         * @param ranNanos    the task's own time
+         * @param result      what the task returned, or null if it threw
+         */
+        void ran(long waitedNanos, long ranNanos, Object result);
+    }
 
     /** @param threadNamePrefix such as {@code "rest-worker-"}: named threads read well in a thread dump */
     public WorkerPool(int workers, int queue, String threadNamePrefix) {
@@ -52,25 +68,39 @@ public final class WorkerPool {
         if (!free.tryAcquire()) {
             return Optional.empty();
         }
+        long submitted = System.nanoTime();
         CompletableFuture<T> done = new CompletableFuture<>();
         try {
             threads.execute(() -> {
-                T result;
+                long started = System.nanoTime();
+                T result = null;
+                Throwable failure = null;
                 try {
                     result = work.call();
                 } catch (Throwable e) {
-                    free.release();
-                    done.completeExceptionally(e);
-                    return;
+                    failure = e;
                 }
                 free.release();
-                done.complete(result);
+                try {
+                    observer.ran(started - submitted, System.nanoTime() - started, result);
+                } finally {
+                    if (failure == null) {
+                        done.complete(result);
+                    } else {
+                        done.completeExceptionally(failure);
+                    }
+                }
             });
             return Optional.of(done);
         } catch (RejectedExecutionException shutDown) {
             free.release();
             return Optional.empty();
         }
+    }
+
+    /** From now on {@code observer} is told of every task run (it replaces the one before). */
+    public void observe(Observer observer) {
+        this.observer = observer;
     }
 
     /** Tasks admitted and not finished yet: running, or waiting for a worker. */

@@ -2,8 +2,10 @@ package inferbench.grpc;
 
 import inferbench.proto.InferenceGrpc;
 import inferbench.server.ListenAddress;
+import inferbench.server.WorkerPool;
 import io.grpc.Grpc;
 import io.grpc.Metadata;
+import io.grpc.ServerBuilder;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
 import java.io.PrintStream;
@@ -20,13 +22,18 @@ import java.util.Locale;
  * the size limit is RESOURCE_EXHAUSTED here, where an interceptor would only see a cancel).
  * Health and reflection calls are not logged: probes every few seconds would drown the log.
  */
-final class AccessLog extends ServerStreamTracer.Factory {
+final class AccessLog extends ServerStreamTracer.Factory implements GrpcServer.Watcher {
     private static final String LOGGED_PREFIX = InferenceGrpc.SERVICE_NAME + "/";
 
     private final PrintStream out;
 
     AccessLog(PrintStream out) {
         this.out = out;
+    }
+
+    @Override
+    public void attachTo(ServerBuilder<?> builder, WorkerPool workers) {
+        builder.addStreamTracerFactory(this);
     }
 
     @Override

@@ -14,15 +14,17 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The gRPC server: {@link InferenceService} on grpc-java's Netty transport, beside the standard
  * health and reflection services (grpcurl and Kubernetes gRPC probes work unchanged). Its
  * {@link Limits} attach to the builder as options, interceptors, a tracer and a transport filter
- * (inferbench.grpc.limits); {@link GrpcServerMain} puts the two together and runs them.
+ * (inferbench.grpc.limits), and its {@link Watcher}s, the access log and the metrics
+ * (inferbench.grpc.metrics), as tracers and interceptors; {@link GrpcServerMain} puts them
+ * together and runs them.
  */
 public final class GrpcServer implements ServerMain.Server {
     public static final int DEFAULT_PORT = 50051;
@@ -39,17 +41,28 @@ public final class GrpcServer implements ServerMain.Server {
         void close();
     }
 
+    /** What watches each call from beside the server: the access log, the metrics. */
+    public interface Watcher {
+        /** Adds its stream tracers and interceptors to the builder; may observe the workers. */
+        void attachTo(ServerBuilder<?> builder, WorkerPool workers);
+
+        /** Releases what it holds of its own (the metrics' port) once the server has stopped. */
+        default void close() {
+        }
+    }
+
     private final ServerSettings settings;
     private final Limits limits;
+    private final List<Watcher> watchers;
     private final WorkerPool workers;
     private final InferenceService service;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Server server;
 
-    /** @param accessLog where the access log goes, or null for none */
-    public GrpcServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog, Limits limits) {
+    public GrpcServer(ServerSettings settings, DetectionPipeline pipeline, List<Watcher> watchers, Limits limits) {
         this.settings = settings;
         this.limits = limits;
+        this.watchers = watchers;
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "grpc-worker-");
         this.service = new InferenceService(pipeline, workers);
         ServerBuilder<?> builder = limits.attachTo(NettyServerBuilder.forAddress(ListenAddress.resolve(settings),
@@ -63,9 +76,8 @@ public final class GrpcServer implements ServerMain.Server {
                 .addService(service)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
-        if (accessLog != null) {
-            builder.addStreamTracerFactory(new AccessLog(accessLog));
-        }
+        // Added after the limits' interceptors, so the watchers see each call as the limits left it.
+        watchers.forEach(watcher -> watcher.attachTo(builder, workers));
         this.server = builder.build();
     }
 
@@ -75,6 +87,7 @@ public final class GrpcServer implements ServerMain.Server {
             server.start();
         } catch (IOException e) {
             limits.close();
+            watchers.forEach(Watcher::close);
             workers.shutdown(Duration.ZERO);
             throw ListenAddress.bindFailure(settings, e);
         }
@@ -97,6 +110,7 @@ public final class GrpcServer implements ServerMain.Server {
         boolean drained = limits.drain(server, grace);
         drained &= workers.shutdown(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         limits.close();
+        watchers.forEach(Watcher::close);
         return drained;
     }
 

@@ -1,17 +1,22 @@
 package inferbench.grpc;
 
 import inferbench.grpc.limits.GrpcLimits;
+import inferbench.grpc.metrics.GrpcMetrics;
 import inferbench.pipeline.DetectionPipeline;
+import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code java -jar server-grpc.jar}: the core server ({@link GrpcServer}) with its limits
- * ({@link GrpcLimits}) attached, configured, started and stopped by the main flow both servers
- * share ({@link ServerMain}).
+ * ({@link GrpcLimits}), access log and metrics ({@link GrpcMetrics}) attached, configured, started
+ * and stopped by the main flow both servers share ({@link ServerMain}).
  */
 public final class GrpcServerMain {
     static final String NAME = "server-grpc";
@@ -35,21 +40,30 @@ public final class GrpcServerMain {
     private GrpcServerMain() {
     }
 
-    /** The server with its limits, started; its access log (when on) and error log go to standard output and error. */
+    /** The server with its limits and watchers, started; its access log (when on) and error log go to standard output and error. */
     public static GrpcServer start(ServerSettings settings, DetectionPipeline pipeline) throws IOException {
         return start(settings, pipeline, System.out, System.err);
     }
 
     /**
-     * The server with its limits, started.
+     * The server with its limits and watchers, started: the access log when
+     * {@code settings.accessLog()} is on, the metrics on {@code settings.metricsPort()} unless it is 0.
      *
-     * @param accessLog where the access log goes when {@code settings.accessLog()} is on
+     * @param accessLog where the access log goes
      * @param errorLog  where brief lines about misbehaving clients go
      */
     static GrpcServer start(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog,
                             PrintStream errorLog) throws IOException {
         GrpcLimits limits = new GrpcLimits(settings.limits(), errorLog, NAME + ": ");
-        return new GrpcServer(settings, pipeline, settings.accessLog() ? accessLog : null, limits).start();
+        List<GrpcServer.Watcher> watchers = new ArrayList<>();
+        if (settings.accessLog()) {
+            watchers.add(new AccessLog(accessLog));
+        }
+        if (settings.metricsPort() != 0) {
+            InetSocketAddress address = ListenAddress.resolve(settings); // the same --bind, the metrics' own port
+            watchers.add(new GrpcMetrics(limits, new InetSocketAddress(address.getAddress(), settings.metricsPort())));
+        }
+        return new GrpcServer(settings, pipeline, watchers, limits).start();
     }
 
     public static void main(String[] args) {

@@ -79,7 +79,7 @@ class AccessLogTest {
     /** Like System.out: autoflush, so every write the PrintStream makes reaches the stream at once. */
     private static GrpcServer start(Path storage, ByteArrayOutputStream log) throws Exception {
         ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
-                "--storage", storage.toString(), "--max-body", "4096"}, Map.of()), GrpcServer.DEFAULT_PORT);
+                "--storage", storage.toString(), "--max-body", "4096", "--metrics-port", "0"}, Map.of()), GrpcServer.DEFAULT_PORT);
         DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
         return GrpcServerMain.start(settings, pipeline, new PrintStream(log, true, StandardCharsets.UTF_8), System.err);
     }

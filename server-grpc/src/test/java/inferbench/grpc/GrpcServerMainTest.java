@@ -51,9 +51,23 @@ class GrpcServerMainTest {
     void exitsOneAndSaysWhatToDoWhenThePortIsInUse(@TempDir Path storage) throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
-            assertEquals(1, run("--port", String.valueOf(port), "--bind", "127.0.0.1", "--storage", storage.toString()));
+            assertEquals(1, run("--port", String.valueOf(port), "--bind", "127.0.0.1", "--metrics-port", "0",
+                    "--storage", storage.toString()));
             assertEquals("server-grpc: port " + port + " is in use: stop the other server or pass --port"
                     + System.lineSeparator(), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void exitsOneAndSaysWhatToDoWhenTheMetricsPortIsInUse(@TempDir Path storage) throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertEquals(1, run("--port", "0", "--bind", "127.0.0.1", "--metrics-port", String.valueOf(port),
+                    "--storage", storage.toString()));
+            assertTrue(err.toString(StandardCharsets.UTF_8).startsWith("server-grpc: cannot listen on 127.0.0.1:" + port
+                    + " for metrics: "), err.toString(StandardCharsets.UTF_8));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("(--metrics-port N chooses another port, 0 turns"
+                    + " metrics off)"), err.toString(StandardCharsets.UTF_8));
         }
     }
 

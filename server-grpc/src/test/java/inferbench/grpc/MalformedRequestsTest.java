@@ -177,7 +177,7 @@ class MalformedRequestsTest {
     }
 
     /** The method, with raw bytes for messages: what a client with a broken encoder would send. */
-    private static MethodDescriptor<byte[], byte[]> bytes(MethodDescriptor<?, ?> method) {
+    static MethodDescriptor<byte[], byte[]> bytes(MethodDescriptor<?, ?> method) {
         return method.toBuilder(new RawBytes(), new RawBytes()).build();
     }
 

@@ -40,7 +40,7 @@ final class TestServer implements AutoCloseable {
 
     /** Starts a server with the given storage, plus any extra flags (later flags win). */
     static TestServer start(Path storage, String... flags) throws Exception {
-        List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--access-log", "false",
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--bind", "127.0.0.1", "--access-log", "false", "--metrics-port", "0",
                 "--storage", storage.toString()));
         args.addAll(List.of(flags));
         ServerSettings settings = ServerSettings.read(new Config(args.toArray(String[]::new), Map.of()),

@@ -1,7 +1,10 @@
 package inferbench.rest;
 
 import com.sun.net.httpserver.Filter;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import inferbench.server.WorkerPool;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -14,11 +17,16 @@ import java.util.Locale;
  * taken, gets a line too: {@code - - - - B 10001.2 ms closed: request line and headers not
  * received within 10 s}. Off with {@code --access-log false} when a benchmark must not pay for it.
  */
-public final class AccessLog extends Filter {
+public final class AccessLog extends Filter implements RestServer.Watcher {
     private final PrintStream out;
 
     AccessLog(PrintStream out) {
         this.out = out;
+    }
+
+    @Override
+    public void attachTo(HttpServer http, HttpContext context, WorkerPool workers) {
+        context.getFilters().add(this);
     }
 
     @Override

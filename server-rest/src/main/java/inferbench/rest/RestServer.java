@@ -11,12 +11,14 @@ import inferbench.server.WorkerPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The REST image service on the JDK's own {@link HttpServer}: {@code POST /predict},
  * {@code GET /healthz} and {@code GET /}, all through {@link Routes}; detections on the
  * {@link WorkerPool}. Its {@link Limits} attach the way the JDK lets them, as the executor and a
- * filter (inferbench.rest.limits); {@link RestServerMain} puts the two together and runs them.
+ * filter (inferbench.rest.limits), and so do its {@link Watcher}s, the access log and the
+ * metrics (inferbench.rest.metrics); {@link RestServerMain} puts them together and runs them.
  */
 public final class RestServer implements ServerMain.Server {
     static final int DEFAULT_PORT = 8001;
@@ -36,12 +38,18 @@ public final class RestServer implements ServerMain.Server {
         void close();
     }
 
+    /** What watches each request from beside the server: the access log, the metrics. */
+    public interface Watcher {
+        /** Adds its filters to the server's context (and contexts of its own); may observe the workers. */
+        void attachTo(HttpServer http, HttpContext context, WorkerPool workers);
+    }
+
     private final Limits limits;
     private final WorkerPool workers;
     private final HttpServer http;
 
-    /** Binds the port (port 0: any free one); {@code accessLog} may be null. */
-    public RestServer(ServerSettings settings, DetectionPipeline pipeline, AccessLog accessLog, Limits limits)
+    /** Binds the port (port 0: any free one). */
+    public RestServer(ServerSettings settings, DetectionPipeline pipeline, List<Watcher> watchers, Limits limits)
             throws IOException {
         this.limits = limits;
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "rest-worker-");
@@ -65,9 +73,8 @@ public final class RestServer implements ServerMain.Server {
                 // the server is built only after the pipeline has loaded, so being reachable means healthy
                 .add("GET", "/healthz", (exchange, body) -> HEALTHY_REPLY)
                 .add("GET", "/", (exchange, body) -> ROOT_REPLY));
-        if (accessLog != null) {
-            context.getFilters().add(accessLog);
-        }
+        // The watchers' filters come before the limits', so they see the limits' refusals too.
+        watchers.forEach(watcher -> watcher.attachTo(http, context, workers));
         limits.attachTo(http, context);
     }
 

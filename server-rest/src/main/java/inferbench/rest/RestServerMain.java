@@ -2,16 +2,19 @@ package inferbench.rest;
 
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.rest.limits.RestLimits;
+import inferbench.rest.metrics.RestMetrics;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * {@code java -jar server-rest.jar}: the core server ({@link RestServer}) with its limits
- * ({@link RestLimits}) attached, configured, started and stopped by the main flow both servers
- * share ({@link ServerMain}).
+ * ({@link RestLimits}), access log and metrics ({@link RestMetrics}) attached, configured, started
+ * and stopped by the main flow both servers share ({@link ServerMain}).
  */
 public final class RestServerMain {
     static final String NAME = "server-rest";
@@ -36,20 +39,30 @@ public final class RestServerMain {
     private RestServerMain() {
     }
 
-    /** The server with its limits, started; its access log, when on, goes to standard output. */
+    /** The server with its limits and watchers, started; its access log, when on, goes to standard output. */
     public static RestServer start(ServerSettings settings, DetectionPipeline pipeline) throws IOException {
         return start(settings, pipeline, System.out);
     }
 
     /**
-     * The server with its limits, started.
+     * The server with its limits and watchers, started: the access log when
+     * {@code settings.accessLog()} is on, the metrics unless {@code settings.metricsPort()} is 0
+     * (they are served on the server's own port).
      *
-     * @param accessLog where the access log goes when {@code settings.accessLog()} is on
+     * @param accessLog where the access log goes
      */
     static RestServer start(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog)
             throws IOException {
         AccessLog log = settings.accessLog() ? new AccessLog(accessLog) : null;
-        return new RestServer(settings, pipeline, log, new RestLimits(settings.limits(), log)).start();
+        RestLimits limits = new RestLimits(settings.limits(), log);
+        List<RestServer.Watcher> watchers = new ArrayList<>();
+        if (log != null) {
+            watchers.add(log);
+        }
+        if (settings.metricsPort() != 0) {
+            watchers.add(new RestMetrics(limits));
+        }
+        return new RestServer(settings, pipeline, watchers, limits).start();
     }
 
     public static void main(String[] args) {

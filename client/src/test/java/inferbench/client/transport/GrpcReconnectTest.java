@@ -55,7 +55,7 @@ class GrpcReconnectTest {
     @Test
     void bothTransportsSendEveryFrameWhileTheServerRenewsConnections(@TempDir Path storage) throws Exception {
         ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
-                "--access-log", "false", "--storage", storage.toString(), "--max-connection-age", "1"}, Map.of()), 0);
+                "--access-log", "false", "--metrics-port", "0", "--storage", storage.toString(), "--max-connection-age", "1"}, Map.of()), 0);
         GrpcServer server;
         try (ResultStore store = new ResultStore(settings.storage())) {
             server = GrpcServerMain.start(settings, DetectionPipeline.load(settings.pipeline(), store));

@@ -61,7 +61,7 @@ public final class TestServers implements AutoCloseable {
 
     private static ServerSettings settings(Path storage, int port) {
         String[] flags = {"--port", Integer.toString(port), "--bind", "127.0.0.1", "--workers", "2",
-                "--access-log", "false", "--storage", storage.toString()};
+                "--access-log", "false", "--metrics-port", "0", "--storage", storage.toString()};
         return ServerSettings.read(new Config(flags, Map.of()), port);
     }
 }

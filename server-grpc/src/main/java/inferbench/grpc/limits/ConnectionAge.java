@@ -1,6 +1,7 @@
 package inferbench.grpc.limits;
 
 import inferbench.proto.InferenceGrpc;
+import inferbench.server.LimitHits;
 import io.grpc.Attributes;
 import io.grpc.ForwardingServerCall.SimpleForwardingServerCall;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
@@ -32,9 +33,12 @@ final class ConnectionAge extends ServerTransportFilter implements ServerInterce
     private static final String STREAM_METHOD = InferenceGrpc.getPredictStreamMethod().getFullMethodName();
 
     private final Duration age;
+    private final LimitHits hits;
 
-    ConnectionAge(Duration age) {
+    /** @param hits where a stream ended for its connection's age is counted */
+    ConnectionAge(Duration age, LimitHits hits) {
         this.age = age;
+        this.hits = hits;
     }
 
     /** What grpc-java is told: the age (it adds the jitter) and the grace. */
@@ -59,7 +63,7 @@ final class ConnectionAge extends ServerTransportFilter implements ServerInterce
             return next.startCall(call, headers);
         }
         // the age plus grpc-java's largest jitter
-        StreamCall<ReqT, RespT> stream = new StreamCall<>(call, connectedAt + age.toNanos() / 10 * 11);
+        StreamCall<ReqT, RespT> stream = new StreamCall<>(call, connectedAt + age.toNanos() / 10 * 11, hits);
         return new SimpleForwardingServerCallListener<>(next.startCall(stream, headers)) {
             @Override
             public void onHalfClose() {
@@ -77,12 +81,14 @@ final class ConnectionAge extends ServerTransportFilter implements ServerInterce
      */
     private static final class StreamCall<ReqT, RespT> extends SimpleForwardingServerCall<ReqT, RespT> {
         private final long goneAwayBy;
+        private final LimitHits hits;
         private boolean halfClosed;
         private boolean ended;
 
-        StreamCall(ServerCall<ReqT, RespT> call, long goneAwayBy) {
+        StreamCall(ServerCall<ReqT, RespT> call, long goneAwayBy, LimitHits hits) {
             super(call);
             this.goneAwayBy = goneAwayBy;
+            this.hits = hits;
         }
 
         synchronized void halfClosed() {
@@ -94,6 +100,7 @@ final class ConnectionAge extends ServerTransportFilter implements ServerInterce
             super.sendMessage(message);
             if (!ended && !halfClosed && System.nanoTime() - goneAwayBy >= 0) {
                 ended = true;
+                hits.hit(GrpcLimits.MAX_CONNECTION_AGE);
                 super.close(Status.UNAVAILABLE.withDescription(CONNECTION_AGED), new Metadata());
             }
         }

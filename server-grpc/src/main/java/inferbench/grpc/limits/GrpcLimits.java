@@ -2,6 +2,8 @@ package inferbench.grpc.limits;
 
 import inferbench.grpc.GrpcServer;
 import inferbench.proto.InferenceGrpc;
+import inferbench.server.LimitHits;
+import inferbench.server.LimitsReport;
 import inferbench.server.RequestLimits;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -9,6 +11,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,9 +27,17 @@ import java.util.logging.Logger;
  *
  * <p>grpc-java's own hooks carry them: builder options, a transport filter, a stream tracer and
  * interceptors. A stop ends the calls that have nothing admitted and waits for every call to end
- * ({@link #drain}).
+ * ({@link #drain}). What they hold and how often each was hit is theirs to report
+ * ({@link LimitsReport}); grpc-java keeps its own (handshakes, pings, resets) to itself.
  */
-public final class GrpcLimits implements GrpcServer.Limits {
+public final class GrpcLimits implements GrpcServer.Limits, LimitsReport {
+    /** The limits a call can hit here, by the flag that sets each (a stream not reading has none). */
+    static final String MAX_CALLS = "max_calls";
+    static final String MESSAGE_MEMORY = "message_memory";
+    static final String BODY_TIMEOUT = "body_timeout";
+    static final String NOT_READING = "not_reading";
+    static final String MAX_CONNECTION_AGE = "max_connection_age";
+
     /**
      * The HTTP/2 flow-control window, per connection and per call: what a client may send ahead
      * of what the server has read. Twice the largest message and its 5-byte prefix: Netty gives
@@ -67,6 +78,8 @@ public final class GrpcLimits implements GrpcServer.Limits {
     private static final Logger GRPC_STREAM_LOG = Logger.getLogger("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
 
     private final RequestLimits limits;
+    private final LimitHits hits = new LimitHits(MAX_CALLS, MESSAGE_MEMORY, BODY_TIMEOUT, NOT_READING,
+            MAX_CONNECTION_AGE);
     private final UnfinishedCalls calls;
     private final ConnectionAge connectionAge;
     private final RequestParsing parsing;
@@ -78,8 +91,8 @@ public final class GrpcLimits implements GrpcServer.Limits {
     public GrpcLimits(RequestLimits limits, PrintStream errorLog, String prefix) {
         ClientErrorLog clientErrors = new ClientErrorLog(errorLog, prefix, ClientErrorLog.INTERVAL, Clock.systemUTC());
         this.limits = limits;
-        this.calls = new UnfinishedCalls(limits, InferenceGrpc.SERVICE_NAME, clientErrors);
-        this.connectionAge = new ConnectionAge(limits.maxConnectionAge());
+        this.calls = new UnfinishedCalls(limits, InferenceGrpc.SERVICE_NAME, clientErrors, hits);
+        this.connectionAge = new ConnectionAge(limits.maxConnectionAge(), hits);
         this.parsing = new RequestParsing(clientErrors);
         GRPC_STREAM_LOG.setLevel(Level.SEVERE);
         WrongProtocolFilter.LOGGER.setFilter(new WrongProtocolFilter(clientErrors));
@@ -138,5 +151,25 @@ public final class GrpcLimits implements GrpcServer.Limits {
     @Override
     public void close() {
         calls.close();
+    }
+
+    @Override
+    public Map<String, Long> hits() {
+        return hits.counts();
+    }
+
+    @Override
+    public int requestsOpen() {
+        return calls.openCount();
+    }
+
+    @Override
+    public long requestMemoryBytes() {
+        return calls.messageBytes();
+    }
+
+    @Override
+    public boolean stopping() {
+        return calls.stopping();
     }
 }

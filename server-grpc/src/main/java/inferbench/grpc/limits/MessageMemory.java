@@ -58,6 +58,11 @@ final class MessageMemory<C> {
         }
     }
 
+    /** The bytes held now, all calls together. */
+    synchronized long total() {
+        return total;
+    }
+
     /** The call has ended: forgets it. */
     synchronized void forget(C call) {
         release(call);

@@ -1,6 +1,7 @@
 package inferbench.grpc.limits;
 
 import inferbench.server.DaemonThreads;
+import inferbench.server.LimitHits;
 import inferbench.server.RequestLimits;
 import io.grpc.ForwardingServerCallListener.SimpleForwardingServerCallListener;
 import io.grpc.Metadata;
@@ -50,6 +51,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
     private final long bodyTimeoutNanos;
     private final String drainedMethods;
     private final ClientErrorLog errors;
+    private final LimitHits hits;
     private final Status tooManyCalls;
     private final Status late;
     private final Status overMemory;
@@ -63,12 +65,16 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
             Executors.newSingleThreadScheduledExecutor(new DaemonThreads("grpc-message-deadlines-"));
     private volatile boolean stopping;
 
-    /** @param drainedService the service whose calls a stop lets finish, such as {@code img.Inference} */
-    UnfinishedCalls(RequestLimits limits, String drainedService, ClientErrorLog errors) {
+    /**
+     * @param drainedService the service whose calls a stop lets finish, such as {@code img.Inference}
+     * @param hits           where the limits hit are counted
+     */
+    UnfinishedCalls(RequestLimits limits, String drainedService, ClientErrorLog errors, LimitHits hits) {
         this.maxCalls = limits.maxCalls();
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.drainedMethods = drainedService + "/";
         this.errors = errors;
+        this.hits = hits;
         this.memory = new MessageMemory<>(limits.messageMemoryBytes());
         this.tooManyCalls = Status.RESOURCE_EXHAUSTED.withDescription("server busy: " + maxCalls
                 + " calls are open, the most it takes (--max-calls); retry shortly");
@@ -94,7 +100,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
                                                                  ServerCallHandler<ReqT, RespT> next) {
         CallWatch watch = CallWatch.current();
         GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call,
-                () -> end(watch, notReading, "client not reading its answers, stream ended"));
+                () -> end(watch, notReading, "client not reading its answers, stream ended", GrpcLimits.NOT_READING));
         watch.watch(guarded);
         ServerCall.Listener<ReqT> handler = admit(watch) ? next.startCall(guarded, headers)
                 : new ServerCall.Listener<>() { };
@@ -165,6 +171,18 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
         clock.shutdownNow();
     }
 
+    int openCount() {
+        return openCount.get();
+    }
+
+    long messageBytes() {
+        return memory.total();
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
     void messageDue(CallWatch watch) {
         if (awaiting.add(watch)) {
             watch.dueIn(bodyTimeoutNanos);
@@ -173,7 +191,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
 
     void hold(CallWatch watch, long bytes) {
         for (CallWatch oldest : memory.add(watch, bytes)) {
-            end(oldest, overMemory, "message memory full, gave way as the oldest");
+            end(oldest, overMemory, "message memory full, gave way as the oldest", GrpcLimits.MESSAGE_MEMORY);
         }
     }
 
@@ -205,7 +223,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
     private boolean admit(CallWatch watch) {
         if (openCount.incrementAndGet() > maxCalls) {
             openCount.decrementAndGet();
-            end(watch, tooManyCalls, "refused, " + maxCalls + " calls open (--max-calls)");
+            end(watch, tooManyCalls, "refused, " + maxCalls + " calls open (--max-calls)", GrpcLimits.MAX_CALLS);
             return false;
         }
         open.add(watch);
@@ -220,13 +238,15 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
         long now = System.nanoTime();
         for (CallWatch watch : awaiting) {
             if (watch.isLate(now)) {
-                end(watch, late, "message not in full within the body timeout");
+                end(watch, late, "message not in full within the body timeout", GrpcLimits.BODY_TIMEOUT);
             }
         }
     }
 
-    private void end(CallWatch watch, Status status, String why) {
+    /** Ends the call for hitting {@code limit}, unless it has ended already. */
+    private void end(CallWatch watch, Status status, String why, String limit) {
         if (watch.end(status)) {
+            hits.hit(limit);
             errors.report(why, watch.who() + ": " + why);
         }
     }

@@ -1,5 +1,6 @@
 package inferbench.rest.limits;
 
+import inferbench.server.LimitHits;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,10 +15,13 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BodyMemory {
     private final long limit;
+    private final LimitHits hits;
     private final AtomicLong held = new AtomicLong();
 
-    BodyMemory(long limit) {
+    /** @param hits where a refusal is counted, as {@link RestLimits#BODY_MEMORY} */
+    BodyMemory(long limit, LimitHits hits) {
         this.limit = limit;
+        this.hits = hits;
     }
 
     /** Takes {@code bytes} from the budget if they are free; never waits. */
@@ -26,6 +30,7 @@ final class BodyMemory {
         do {
             before = held.get();
             if (before + bytes > limit) {
+                hits.hit(RestLimits.BODY_MEMORY);
                 return false;
             }
         } while (!held.compareAndSet(before, before + bytes));
@@ -38,5 +43,9 @@ final class BodyMemory {
 
     long limit() {
         return limit;
+    }
+
+    long held() {
+        return held.get();
     }
 }

@@ -3,6 +3,7 @@ package inferbench.rest.limits;
 import inferbench.rest.AccessLog;
 import inferbench.rest.HttpError;
 import inferbench.server.DaemonThreads;
+import inferbench.server.LimitHits;
 import inferbench.server.RequestLimits;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,15 +43,21 @@ final class ConnectionThreads implements Executor {
     private final ThreadLocal<RequestProgress> current = new ThreadLocal<>();
     private volatile boolean stopping;
 
-    /** @param log where closed connections are reported, or null */
-    ConnectionThreads(RequestLimits limits, AccessLog log) {
+    /**
+     * @param log  where closed connections are reported, or null
+     * @param hits where the limits hit are counted
+     */
+    ConnectionThreads(RequestLimits limits, AccessLog log, LimitHits hits) {
         int maxConnections = limits.maxConnections();
-        this.deadlines = new Deadlines(limits);
+        this.deadlines = new Deadlines(limits, hits);
         this.log = log;
         this.threads = new ThreadPoolExecutor(0, maxConnections, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DaemonThreads("rest-connection-"), (task, pool) -> {
-                    if (log != null && !pool.isShutdown()) {
-                        log.closed(maxConnections + " requests already in progress (--max-connections)", 0);
+                    if (!pool.isShutdown()) {
+                        hits.hit(RestLimits.MAX_CONNECTIONS);
+                        if (log != null) {
+                            log.closed(maxConnections + " requests already in progress (--max-connections)", 0);
+                        }
                     }
                     throw new RejectedExecutionException("every connection thread is taken");
                 });
@@ -87,6 +94,11 @@ final class ConnectionThreads implements Executor {
 
     boolean stopping() {
         return stopping;
+    }
+
+    /** Requests being read or answered, a connection thread each. */
+    int inProgress() {
+        return inProgress.size();
     }
 
     /**

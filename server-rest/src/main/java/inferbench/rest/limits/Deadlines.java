@@ -1,6 +1,7 @@
 package inferbench.rest.limits;
 
 import inferbench.server.DaemonThreads;
+import inferbench.server.LimitHits;
 import inferbench.server.RequestLimits;
 import java.time.Duration;
 import java.util.Set;
@@ -33,15 +34,17 @@ final class Deadlines {
 
     private final Duration headerTimeout;
     private final Duration bodyTimeout;
+    private final LimitHits hits;
     private final Set<RequestProgress> watched = ConcurrentHashMap.newKeySet();
     private final ScheduledThreadPoolExecutor clock = new ScheduledThreadPoolExecutor(1,
             new DaemonThreads("rest-deadlines-"));
     /** At most one answer per request whose body is being read, so never more than maxConnections. */
     private final ThreadPoolExecutor answerers;
 
-    Deadlines(RequestLimits limits) {
+    Deadlines(RequestLimits limits, LimitHits hits) {
         headerTimeout = limits.headerTimeout();
         bodyTimeout = limits.bodyTimeout();
+        this.hits = hits;
         answerers = new ThreadPoolExecutor(0, limits.maxConnections(), 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new DaemonThreads("rest-answer-"));
         clock.scheduleAtFixedRate(this::expireDue, TICK.toNanos(), TICK.toNanos(), TimeUnit.NANOSECONDS);
@@ -55,6 +58,15 @@ final class Deadlines {
             case REPLYING -> REPLY_TIMEOUT;
             case WORKING, DONE -> null;
         };
+    }
+
+    /** A request was closed for outliving its stage's deadline. */
+    void passed(RequestProgress.Stage stage) {
+        hits.hit(switch (stage) {
+            case HEADERS -> RestLimits.HEADER_TIMEOUT;
+            case BODY -> RestLimits.BODY_TIMEOUT;
+            default -> RestLimits.REPLY_TIMEOUT;
+        });
     }
 
     void watch(RequestProgress request) {

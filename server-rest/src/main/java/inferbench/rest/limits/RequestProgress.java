@@ -166,7 +166,9 @@ final class RequestProgress {
         // the body did not arrive in time; the rest of it is not waited for (RFC 9110 section 15.5.9)
         HttpError late = new HttpError(408, "request body not received within " + RequestLimits.seconds(timeout),
                 Map.of("Connection", "close"));
-        close(current -> current == due, late, timeoutReason(due, timeout));
+        if (close(current -> current == due, late, timeoutReason(due, timeout))) {
+            deadlines.passed(due);
+        }
     }
 
     private static String timeoutReason(Stage stage, Duration timeout) {
@@ -179,19 +181,20 @@ final class RequestProgress {
                 + RequestLimits.seconds(timeout);
     }
 
-    private void close(Predicate<Stage> closable, HttpError bodyAnswer, String reason) {
+    /** Closes the request if its stage is {@code closable}; true if this closed it. */
+    private boolean close(Predicate<Stage> closable, HttpError bodyAnswer, String reason) {
         HttpExchange answering;
         CompletableFuture<Void> answer = new CompletableFuture<>();
         synchronized (this) {
             if (closedBecause != null || !closable.test(stage)) {
-                return;
+                return false;
             }
             closedBecause = reason;
             closedIn = stage;
             hasDeadline = false;
             if (stage != Stage.BODY) {
                 thread.interrupt(); // closes the socket the thread is blocked on
-                return;
+                return true;
             }
             answered = answer;
             answering = exchange;
@@ -200,6 +203,7 @@ final class RequestProgress {
             interruptUnlessDone();
             answer.complete(null);
         }
+        return true;
     }
 
     /** On an answering thread: the reply, then the connection thread freed from its read. */

@@ -4,8 +4,11 @@ import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
 import inferbench.rest.AccessLog;
 import inferbench.rest.RestServer;
+import inferbench.server.LimitHits;
+import inferbench.server.LimitsReport;
 import inferbench.server.RequestLimits;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -18,9 +21,19 @@ import java.util.concurrent.TimeoutException;
  * stage under its deadline), and a filter that reads the body within its deadline and the memory
  * budget before the handler sees it ({@link RequestStages}, {@link BodyMemory}). So a slow,
  * stalled or greedy client costs a connection thread and a bounded buffer, never a worker.
+ * What they hold and how often each was hit is theirs to report ({@link LimitsReport}).
  */
-public final class RestLimits implements RestServer.Limits {
+public final class RestLimits implements RestServer.Limits, LimitsReport {
+    /** The limits a request can hit here, by the flag that sets each (the reply's 10 s has none). */
+    static final String MAX_CONNECTIONS = "max_connections";
+    static final String BODY_MEMORY = "body_memory";
+    static final String HEADER_TIMEOUT = "header_timeout";
+    static final String BODY_TIMEOUT = "body_timeout";
+    static final String REPLY_TIMEOUT = "reply_timeout";
+
     private final RequestLimits limits;
+    private final LimitHits hits = new LimitHits(MAX_CONNECTIONS, BODY_MEMORY, HEADER_TIMEOUT, BODY_TIMEOUT,
+            REPLY_TIMEOUT);
     private final ConnectionThreads connections;
     private final BodyMemory bodyMemory;
 
@@ -28,8 +41,8 @@ public final class RestLimits implements RestServer.Limits {
     public RestLimits(RequestLimits limits, AccessLog log) {
         JdkLimits.set(limits); // before the server is created
         this.limits = limits;
-        this.connections = new ConnectionThreads(limits, log);
-        this.bodyMemory = new BodyMemory(limits.bodyMemoryBytes());
+        this.connections = new ConnectionThreads(limits, log, hits);
+        this.bodyMemory = new BodyMemory(limits.bodyMemoryBytes(), hits);
     }
 
     @Override
@@ -69,5 +82,25 @@ public final class RestLimits implements RestServer.Limits {
     @Override
     public void close() {
         connections.shutdown();
+    }
+
+    @Override
+    public Map<String, Long> hits() {
+        return hits.counts();
+    }
+
+    @Override
+    public int requestsOpen() {
+        return connections.inProgress();
+    }
+
+    @Override
+    public long requestMemoryBytes() {
+        return bodyMemory.held();
+    }
+
+    @Override
+    public boolean stopping() {
+        return connections.stopping();
     }
 }

@@ -10,10 +10,12 @@
 #    repository that drops root with setpriv (deploy/container/entrypoint.sh; it is checked
 #    for syntax here, and run for real by scripts/test-containers.sh);
 #  - the volume is STORAGE_DIR, BIND_ADDRESS is 0.0.0.0 (a published port reaches the server),
-#    EXPOSE is the server's default port (from its --help);
+#    EXPOSE is the server's default port (from its --help), then any other is its default
+#    METRICS_PORT;
 #  - rehearsal: the copied files are laid out as in the image (/app -> a temp dir), the
 #    ENTRYPOINT (less the privilege-dropping script) is run with the image's ENV, and the HEALTHCHECK command must fail before it
-#    starts and pass once it is up; then the server must stop cleanly on SIGTERM.
+#    starts and pass once it is up; GET /metrics must answer, on the metrics port EXPOSE names or
+#    else on the server's own; then the server must stop cleanly on SIGTERM.
 #   scripts/check-dockerfiles.sh [Dockerfile ...]     (default: Dockerfile.rest Dockerfile.grpc)
 # Run after the jars are built (make build, or make test).
 set -uo pipefail
@@ -74,7 +76,7 @@ modules=$(sed -n 's:.*<module>\(.*\)</module>.*:\1:p' pom.xml)
 check() {
   dockerfile=$1
   local image="$work/$(basename "$dockerfile")" stage=0 build_stage= build_dir=/ keyword args
-  local entrypoint=() healthcheck=() env=() expose= user= volume= storage= bind= sources=0 word
+  local entrypoint=() healthcheck=() env=() expose= metrics_expose= user= volume= storage= bind= sources=0 word
   local first_layer=() layer1=1 module
   local -A script_of=()   # a file COPYed from the repository -> its path in the image
   local failures_before=$failures
@@ -144,7 +146,7 @@ check() {
         env+=("${args%%=*}=$value")
         [ "${args%%=*}" = STORAGE_DIR ] && storage=$value
         [ "${args%%=*}" = BIND_ADDRESS ] && bind=$value ;;
-      EXPOSE) expose=$args ;;
+      EXPOSE) expose=${args%% *} metrics_expose=${args#"$expose"} ;;
       USER) user=$args ;;
       VOLUME) volume=$args ;;
       HEALTHCHECK) mapfile -t healthcheck < <(exec_words "${args#*CMD }") ;;
@@ -196,11 +198,15 @@ check() {
     fail "the ENTRYPOINT does not run (with --help): $(tail -n 3 <<<"$help")"
   elif [[ $help != *"(PORT, default $expose)"* ]]; then
     fail "EXPOSE $expose is not the server's default port; its --help says: $(grep -m1 -- '--port N ' <<<"$help")"
+  elif [ -n "${metrics_expose// /}" ] && [[ $help != *"(METRICS_PORT, default ${metrics_expose// /})"* ]]; then
+    fail "EXPOSE's second port${metrics_expose} is not the server's default METRICS_PORT; its --help: $(grep -A3 -- '--metrics-port' <<<"$help" | tr -s ' ' | tr '\n' ' ')"
   fi
 
-  local port log="$work/server.log" started=$SECONDS status
-  port=$(free_port) || { fail "no free port"; return; }
-  local run_env=("${env[@]}" "PORT=$port" "BIND_ADDRESS=127.0.0.1" "WORKERS=1")
+  local port metrics_port log="$work/server.log" started=$SECONDS status
+  port=$(free_port) && metrics_port=$(free_port) || { fail "no free port"; return; }
+  local run_env=("${env[@]}" "PORT=$port" "BIND_ADDRESS=127.0.0.1" "WORKERS=1" "METRICS_PORT=$metrics_port")
+  local metrics_url=http://127.0.0.1:$port/metrics
+  [ -n "${metrics_expose// /}" ] && metrics_url=http://127.0.0.1:$metrics_port/metrics
   if env "${run_env[@]}" "${healthcheck[@]}" >/dev/null 2>&1; then
     fail "the HEALTHCHECK passes with no server running: it cannot tell a dead container"
   fi
@@ -211,6 +217,8 @@ check() {
     sed 's/^/    /' "$log" >&2
   elif [ ! -d "${storage//\/app\//$image/app/}" ]; then
     fail "the server did not create STORAGE_DIR $storage"
+  elif ! curl -sf "$metrics_url" | grep -q '^inferbench_requests_total'; then
+    fail "no metrics at $metrics_url"
   fi
   stop_process "$server" 30
   status=$?

@@ -23,11 +23,13 @@ import java.util.function.ToDoubleFunction;
  * @param replyBytes   mean body bytes received per reply
  * @param firstError   the first failure's message, or "" when nothing failed
  * @param firstWrong   the first wrong answer, or "" when every answer was right
+ * @param endToEndMean mean client-side latency of the right answers, ms
+ * @param server       the cell as the server's own metrics saw it, or {@link ServerTime#NONE}
  */
 public record CellResult(String transport, String set, FrameSize size, int concurrency, int threads, int requests,
                          int errors, int wrong, double seconds, double throughput, Stats endToEnd, double serverP50,
                          double overheadP50, double requestBytes, double replyBytes, String firstError,
-                         String firstWrong) {
+                         String firstWrong, double endToEndMean, ServerTime server) {
 
     public static final String FLOOR = "floor (in-process)";
 
@@ -50,7 +52,14 @@ public record CellResult(String transport, String set, FrameSize size, int concu
                 mean(values(correct, Sample::requestBytes)),
                 mean(values(correct, Sample::replyBytes)),
                 samples.stream().filter(Sample::isFailed).map(Sample::error).findFirst().orElse(""),
-                samples.stream().filter(Sample::isWrong).map(Sample::wrong).findFirst().orElse(""));
+                samples.stream().filter(Sample::isWrong).map(Sample::wrong).findFirst().orElse(""),
+                mean(values(correct, Sample::endToEndMs)), ServerTime.NONE);
+    }
+
+    /** This cell with the server's own account of it. */
+    public CellResult withServer(ServerTime time) {
+        return new CellResult(transport, set, size, concurrency, threads, requests, errors, wrong, seconds, throughput,
+                endToEnd, serverP50, overheadP50, requestBytes, replyBytes, firstError, firstWrong, endToEndMean, time);
     }
 
     public boolean isFloor() {

@@ -1,11 +1,13 @@
 package inferbench.bench;
 
+import inferbench.scrape.MetricsText;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The measured cells: the floor, then every transport, with every frame set at every size and
@@ -20,6 +22,7 @@ final class Cells {
 
     private final BenchOptions options;
     private final PrintStream progress;
+    private ServerTimes serverTimes;
 
     Cells(BenchOptions options, PrintStream progress) {
         this.options = options;
@@ -29,6 +32,7 @@ final class Cells {
     /** @param frames every frame set at every size, in --frames order */
     List<CellResult> measure(Servers servers, List<BenchTransport> transports, Floor floor, List<Frames> frames)
             throws InterruptedException {
+        serverTimes = new ServerTimes(servers);
         List<CellResult> cells = new ArrayList<>();
         for (Frames f : frames) {
             for (int c : levels(f)) {
@@ -45,7 +49,7 @@ final class Cells {
         for (Frames f : frames) {
             for (BenchTransport t : transports) {
                 for (int c : levels(f)) {
-                    cells.add(measure(t.label, f, c, c, TransportSender.factory(t, servers, f, options.save())));
+                    cells.add(measure(t, f, c, servers));
                 }
             }
         }
@@ -77,11 +81,34 @@ final class Cells {
         }
     }
 
+    /** A transport's cell, with the server's own account of it read from its metrics before and after. */
+    private CellResult measure(BenchTransport transport, Frames frames, int concurrency, Servers servers)
+            throws InterruptedException {
+        AtomicReference<MetricsText> before = new AtomicReference<>();
+        CellResult cell = measure(transport.label, frames, concurrency, concurrency,
+                TransportSender.factory(transport, servers, frames, options.save()),
+                () -> before.set(serverTimes.scrape(transport.server)));
+        MetricsText after = before.get() == null ? null : serverTimes.scrape(transport.server);
+        ServerTime server = ServerTime.between(before.get(), after, ServerTimes.protocol(transport.server));
+        if (server.known()) {
+            progress.printf(Locale.ROOT, "%-18s   the server counted %.0f: %.2f ms each, of which queue %.2f ms,"
+                    + " detection %.2f ms%n", "", server.requests(), server.requestMs(), server.queueMs(),
+                    server.detectionMs());
+        }
+        return cell.withServer(server);
+    }
+
     private CellResult measure(String transport, Frames frames, int concurrency, int threads,
                                Sender.Factory senders) throws InterruptedException {
+        return measure(transport, frames, concurrency, threads, senders, () -> { });
+    }
+
+    /** @param counting runs after the cell's warm-up, before its first measured request */
+    private CellResult measure(String transport, Frames frames, int concurrency, int threads,
+                               Sender.Factory senders, Runnable counting) throws InterruptedException {
         LoadRunner.Run run = options.seconds() > 0
-                ? LoadRunner.runFor(senders, threads, options.warmup(), Duration.ofSeconds(options.seconds()))
-                : LoadRunner.run(senders, threads, options.warmup(), options.requestsOfSet(setIndex(frames)));
+                ? LoadRunner.runFor(senders, threads, options.warmup(), Duration.ofSeconds(options.seconds()), counting)
+                : LoadRunner.run(senders, threads, options.warmup(), options.requestsOfSet(setIndex(frames)), counting);
         CellResult cell = CellResult.of(transport, frames, concurrency, threads, run);
         progress.printf(Locale.ROOT, "%-18s %s %2d in flight: %6.1f req/s, p50 %6.1f ms, overhead p50 %5.2f ms,"
                         + " %d errors, %d wrong%s%s%n", transport, frames.label(), concurrency, cell.throughput(),

@@ -40,24 +40,33 @@ final class LoadRunner {
 
     /** Measures exactly {@code requests} requests. */
     static Run run(Sender.Factory senders, int threads, int warmup, int requests) throws InterruptedException {
+        return run(senders, threads, warmup, requests, () -> { });
+    }
+
+    /** Measures exactly {@code requests} requests; {@code counting} runs after the warm-up, before the first of them. */
+    static Run run(Sender.Factory senders, int threads, int warmup, int requests, Runnable counting)
+            throws InterruptedException {
         return run(senders, threads, warmup, requests, Long.MAX_VALUE,
-                BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup + (long) requests)));
+                BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup + (long) requests)), counting);
     }
 
     /** Measures every request started within {@code time} of the first measured one. */
-    static Run runFor(Sender.Factory senders, int threads, int warmup, Duration time) throws InterruptedException {
+    static Run runFor(Sender.Factory senders, int threads, int warmup, Duration time, Runnable counting)
+            throws InterruptedException {
         return run(senders, threads, warmup, Integer.MAX_VALUE, time.toNanos(),
-                BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup)).plus(time));
+                BASE_LIMIT.plus(PER_REQUEST_LIMIT.multipliedBy(warmup)).plus(time), counting);
     }
 
     private static Run run(Sender.Factory senders, int threads, int warmup, int requests, long measureNanos,
-                           Duration limit) throws InterruptedException {
+                           Duration limit, Runnable counting) throws InterruptedException {
         AtomicInteger warmupTickets = new AtomicInteger();
         AtomicInteger tickets = new AtomicInteger();
         AtomicLong start = new AtomicLong();
         AtomicLong end = new AtomicLong();
         Map<Integer, Sample> samples = new ConcurrentHashMap<>();
         CountDownLatch warmedUp = new CountDownLatch(threads);
+        AtomicInteger first = new AtomicInteger();
+        CountDownLatch counted = new CountDownLatch(1);
 
         ExecutorService pool = Executors.newFixedThreadPool(threads, task -> {
             Thread thread = new Thread(task, "bench-load");
@@ -73,6 +82,14 @@ final class LoadRunner {
                     }
                     warmedUp.countDown();
                     warmedUp.await();
+                    if (first.getAndIncrement() == 0) {
+                        try {
+                            counting.run(); // with no request in flight: the last warm-up has been answered
+                        } finally {
+                            counted.countDown();
+                        }
+                    }
+                    counted.await();
                     if (failure.get() != null) {
                         return;
                     }

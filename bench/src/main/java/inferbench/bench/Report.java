@@ -14,7 +14,8 @@ import java.util.Map;
 final class Report {
     static final String CSV_HEADER = "frames,size,transport,concurrency,threads,requests,errors,wrong,seconds,"
             + "throughput_rps,floor_ratio,e2e_p50_ms,e2e_p90_ms,e2e_p99_ms,e2e_max_ms,server_p50_ms,overhead_p50_ms,"
-            + "request_bytes,reply_bytes,first_error,first_wrong";
+            + "request_bytes,reply_bytes,first_error,first_wrong,e2e_mean_ms,server_requests,server_mean_ms,queue_mean_ms,"
+            + "detection_mean_ms";
 
     private Report() {
     }
@@ -112,7 +113,10 @@ final class Report {
                 .append("- Latency: end-to-end as the client saw it; server = the latency the server reports;")
                 .append(" overhead = end-to-end minus server, per request, then the median\n")
                 .append("- Body bytes: the HTTP body or the Protobuf message; the whole bytes on the wire are")
-                .append(" below\n");
+                .append(" below\n")
+                .append("- The server's side: each server's own histograms (`GET /metrics`), read before and after a")
+                .append(" cell's measured requests (its warm-up left out); the mean of each request's time there, from")
+                .append(" headers to reply, of its wait for a worker and of its detection (docs/metrics.md)\n");
         md.append("\n## Headline\n\n").append(Headline.markdown(setup, results));
         Map<Frames, Charts.Files> charts = Charts.files(setup, cells, Path.of("."));
         for (Frames frames : setup.frames()) {
@@ -120,7 +124,8 @@ final class Report {
                 continue;
             }
             md.append("\n## ").append(frames.set()).append(" frames, ").append(frames.size()).append("\n\n")
-                    .append(table(cells, frames.set(), frames.size()));
+                    .append(table(cells, frames.set(), frames.size()))
+                    .append(serverTable(cells, frames.set(), frames.size()));
             Charts.Files files = charts.get(frames);
             md.append("\n![latency percentiles at the lowest concurrency](").append(files.latency().getFileName())
                     .append(")\n\n![throughput against requests in flight](")
@@ -189,6 +194,33 @@ final class Report {
         return problems.isEmpty() ? md.toString() : md.append('\n').toString();
     }
 
+    /**
+     * Where each served cell's time went, the client's mean beside the server's own account (from
+     * its metrics): the server's time split into the wait for a worker, the detection, and the rest
+     * (reading, parsing, replying); what the client measured beyond it is the network's and the
+     * client's. Empty when no server's metrics were read.
+     */
+    static String serverTable(List<CellResult> cells, String set, FrameSize size) {
+        List<CellResult> rows = ordered(cells.stream().filter(c -> c.set().equals(set) && c.size().equals(size)
+                && c.server().known()).toList());
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\nWhere the time went, as means over the right answers (client) and over"
+                + " the requests the server counted (server, from its own metrics), ms:\n\n"
+                + "| transport | in flight | client | server | queue wait | detection | rest of server | outside the"
+                + " server | server counted |\n"
+                + "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (CellResult c : rows) {
+            ServerTime s = c.server();
+            md.append(String.join(" | ", "| " + c.transport(), Integer.toString(c.concurrency()),
+                    fixed(c.endToEndMean(), 2), fixed(s.requestMs(), 2), fixed(s.queueMs(), 2),
+                    fixed(s.detectionMs(), 2), fixed(s.protocolMs(), 2), fixed(c.endToEndMean() - s.requestMs(), 2),
+                    String.format(Locale.ROOT, "%.0f of %d", s.requests(), c.requests()))).append(" |\n");
+        }
+        return md.toString();
+    }
+
     static String csv(List<CellResult> cells) {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (CellResult c : cells) {
@@ -199,7 +231,9 @@ final class Report {
                     fixed(c.endToEnd().p50(), 3), fixed(c.endToEnd().p90(), 3), fixed(c.endToEnd().p99(), 3),
                     fixed(c.endToEnd().max(), 3), fixed(c.serverP50(), 3), fixed(c.overheadP50(), 3),
                     fixed(c.requestBytes(), 0), fixed(c.replyBytes(), 0), quoted(c.firstError()),
-                    quoted(c.firstWrong()))).append('\n');
+                    quoted(c.firstWrong()), fixed(c.endToEndMean(), 3), fixed(c.server().requests(), 0),
+                    fixed(c.server().requestMs(), 3), fixed(c.server().queueMs(), 3),
+                    fixed(c.server().detectionMs(), 3))).append('\n');
         }
         return csv.toString();
     }

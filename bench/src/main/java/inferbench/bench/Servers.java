@@ -1,6 +1,7 @@
 package inferbench.bench;
 
 import inferbench.client.transport.RestTransport;
+import inferbench.server.ServerSettings;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -22,6 +23,8 @@ final class Servers implements AutoCloseable {
 
     private final URI restUrl;
     private final String grpcTarget;
+    /** The gRPC server's metrics port: the one given to a server started here, else its default. */
+    private int grpcMetricsPort = ServerSettings.DEFAULT_METRICS_PORT;
     private final Map<BenchTransport.Server, ServerProcess> processes = new LinkedHashMap<>();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
     private final Map<String, Duration> startup = new LinkedHashMap<>();
@@ -93,6 +96,10 @@ final class Servers implements AutoCloseable {
                 "--workers", Integer.toString(options.workers()),
                 "--queue", Integer.toString(Math.max(64, 4 * options.maxConcurrency())),
                 "--access-log", "false"));
+        if (kind == BenchTransport.Server.GRPC) { // REST serves its metrics on its own port
+            grpcMetricsPort = ServerProcess.freePort();
+            args.addAll(List.of("--metrics-port", Integer.toString(grpcMetricsPort)));
+        }
         args.addAll(options.serverArgs()); // after the above, so they can override them
         List<String> shown = new ArrayList<>(options.javaOptions());
         shown.addAll(List.of("-jar", jar.toString()));
@@ -128,6 +135,22 @@ final class Servers implements AutoCloseable {
     /** The started process of a server, or null when it was already running. */
     ServerProcess process(BenchTransport.Server server) {
         return processes.get(server);
+    }
+
+    /**
+     * Where the server's metrics are, or null when it is not measured: REST's {@code /metrics}
+     * beside its {@code /predict}, gRPC's on its metrics port, on the same host.
+     */
+    URI metrics(BenchTransport.Server server) {
+        if (!reaches(server)) {
+            return null;
+        }
+        if (server == BenchTransport.Server.REST) {
+            return restUrl.resolve("/metrics");
+        }
+        int colon = grpcTarget.lastIndexOf(':');
+        return URI.create("http://" + (colon < 0 ? grpcTarget : grpcTarget.substring(0, colon)) + ":" + grpcMetricsPort
+                + "/metrics");
     }
 
     boolean reaches(BenchTransport.Server server) {

@@ -58,14 +58,16 @@ class LoadRunnerTest {
     @Test
     void aTimedCellLastsItsTimeAndCountsEveryRequestStartedInIt() throws Exception {
         AtomicInteger sends = new AtomicInteger();
+        AtomicInteger sentWhenCounting = new AtomicInteger(-1);
         Duration time = Duration.ofMillis(300);
 
         LoadRunner.Run run = LoadRunner.runFor(() -> ticket -> {
             sends.incrementAndGet();
             Thread.sleep(5);
             return new Sender.Answer(2, 10, 20, "", "");
-        }, 3, 4, time);
+        }, 3, 4, time, () -> sentWhenCounting.set(sends.get()));
 
+        assertEquals(4, sentWhenCounting.get(), "counting begins after every warm-up request, before any other");
         assertEquals(sends.get() - 4, run.samples().size());
         assertTrue(run.samples().stream().allMatch(Sample::correct));
         assertTrue(run.elapsedNanos() >= time.toNanos(), run.elapsedNanos() + " ns");

@@ -4,7 +4,9 @@
 #   scripts/count-lines.sh --totals   one line per lane
 # Two counts per file: "lines", as wc -l counts them, and "read", the lines a reader reads
 # (without blank lines and the package and import lines). A file moved or renamed is an error
-# here, so update the lanes below with the code. Needs bash and awk only.
+# here, so update the lanes below with the code. So is a core file that imports what attaches
+# beside it (the limits, the metrics, the Prometheus client): the core never knows them (CI
+# runs this). Needs bash, grep and awk only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,7 +20,8 @@ lanes=(
   "core: gRPC|proto/img_service.proto $grpc/GrpcServer.java $grpc/InferenceService.java $grpc/FrameStream.java"
   "limits: REST|$(ls $rest/limits/*.java | tr '\n' ' ')"
   "limits: gRPC|$(ls $grpc/limits/*.java | tr '\n' ' ')"
-  "beside the core: logs, probes, main|$rest/AccessLog.java $rest/HealthProbe.java $rest/RestServerMain.java $grpc/AccessLog.java $grpc/HealthProbe.java $grpc/GrpcServerMain.java $common/server/ServerMain.java $common/server/ServerSettings.java $common/server/RequestLimits.java $common/server/ListenAddress.java $common/server/StopSignals.java $common/server/DaemonThreads.java $common/config/Config.java $common/json/JsonWriter.java"
+  "metrics: both, REST, gRPC|$(ls metrics/src/main/java/inferbench/metrics/*.java $rest/metrics/*.java $grpc/metrics/*.java | tr '\n' ' ')"
+  "beside the core: logs, probes, main|$rest/AccessLog.java $rest/HealthProbe.java $rest/RestServerMain.java $grpc/AccessLog.java $grpc/HealthProbe.java $grpc/GrpcServerMain.java $common/server/ServerMain.java $common/server/ServerSettings.java $common/server/RequestLimits.java $common/server/LimitsReport.java $common/server/LimitHits.java $common/server/ListenAddress.java $common/server/StopSignals.java $common/server/DaemonThreads.java $common/config/Config.java $common/json/JsonWriter.java"
 )
 
 totals=false
@@ -35,6 +38,12 @@ for lane in "${lanes[@]}"; do
   $totals || printf '\n%s\n' "$name"
   for file in ${lane#*|}; do
     [ -f "$file" ] || { echo "count-lines.sh: $file is gone: update the lanes in this script" >&2; exit 1; }
+    case $name in core:*)
+      if beside=$(grep -E '^import (static )?(inferbench\.(metrics|rest\.metrics|grpc\.metrics|rest\.limits|grpc\.limits)|io\.prometheus)\.' "$file"); then
+        echo "count-lines.sh: $file, in the core lane, imports what attaches beside the core: $beside" >&2
+        exit 1
+      fi ;;
+    esac
     set -- $(count "$file")
     lines=$((lines + $1)) read=$((read + $2)) files=$((files + 1))
     $totals || printf '  %5d %5d  %s\n' "$1" "$2" "$file"

@@ -16,17 +16,19 @@
 #     both servers healthy, saving to ./storage as in 2, and docker-compose stop exits 0;
 #  6. the "scale" profile with 2+2 replicas behind nginx spreads REST requests and gRPC calls
 #     (one channel) over both replicas, and still answers every one with one replica of
-#     each stopped.
+#     each stopped; with the "monitoring" profile beside it, Prometheus scrapes both servers and
+#     every replica, found by service name, and counts the requests each replica served.
 #
 # No registry is reachable here, so the base images the Dockerfiles name are stand-ins built
 # from Debian packages (mmdebstrap) under the very names the Dockerfiles use: Debian's
 # OpenJDK 17 + Maven (from Maven Central) for maven:3.9-eclipse-temurin-17, Debian's OpenJDK 17
-# JRE for eclipse-temurin:17-jre, Debian's nginx for nginx:stable. An image already present
+# JRE for eclipse-temurin:17-jre, Debian's nginx for nginx:stable, Debian's Prometheus (2.42) for
+# prom/prometheus:v2.53.0. An image already present
 # under such a name (a real one, or a stand-in from an earlier run) is used as it is.
 #
 # Needs root (CI runs as root), the built jars (make build) and Debian packages, which it
 # installs when missing. Publishes host ports on 127.0.0.1 only: free ones from 18100-18179
-# and, for nginx, 18180-18199 (CONTAINER_TEST_PORTS, CONTAINER_TEST_LB_PORTS). Leaves nothing
+# and, for nginx and Prometheus, 18180-18199 (CONTAINER_TEST_PORTS, CONTAINER_TEST_LB_PORTS). Leaves nothing
 # running; keeps the images, and the stand-ins' tarballs in CONTAINER_TEST_CACHE, for the next
 # run.
 #   scripts/test-containers.sh
@@ -47,6 +49,7 @@ GRPC_IMAGE=localhost/inferbench-grpc
 JDK_STANDIN=docker.io/library/maven:3.9-eclipse-temurin-17
 JRE_STANDIN=docker.io/library/eclipse-temurin:17-jre
 NGINX_STANDIN=docker.io/library/nginx:stable
+PROMETHEUS_STANDIN=docker.io/prom/prometheus:v2.53.0
 APP_UID_IN_IMAGE=10001
 OTHER_UID=18123                    # "the invoking user" of a compose APP_UID run
 
@@ -79,7 +82,7 @@ die() {
 # -- cleanup: everything this test started, also when a step fails --------------------------
 compose_down() {
   [ -n "$service_pid" ] && [ -d "$work/tree" ] || return 0
-  (cd "$work/tree" && timeout 120 docker-compose --profile scale down -v --remove-orphans -t 30) >/dev/null 2>&1
+  (cd "$work/tree" && timeout 120 docker-compose --profile scale --profile monitoring down -v --remove-orphans -t 30) >/dev/null 2>&1
 }
 cleanup() {
   local status=$? name
@@ -149,8 +152,8 @@ EOF
   ports=($(free_ports "$PORTS" 5)) || return 1
   REST_SINGLE=${ports[0]} GRPC_SINGLE=${ports[1]} REST_USER=${ports[2]}
   COMPOSE_REST=${ports[3]} COMPOSE_GRPC=${ports[4]}
-  ports=($(free_ports "$LB_PORTS" 2)) || return 1
-  LB_REST=${ports[0]} LB_GRPC=${ports[1]}
+  ports=($(free_ports "$LB_PORTS" 3)) || return 1
+  LB_REST=${ports[0]} LB_GRPC=${ports[1]} PROMETHEUS=${ports[2]}
   # This machine's needs, in a file of the test's own (not /etc/containers): the sandbox
   # cannot raise rlimits (no CAP_SYS_RESOURCE), so containers get limits it may set; and
   # runc, because crun refuses the hybrid cgroup layout.
@@ -197,14 +200,15 @@ mmdebstrap_image() {
 }
 
 standin_images() {
-  local need_jdk= need_jre= need_nginx= image
+  local need_jdk= need_jre= need_nginx= need_prometheus= image
   podman image exists "$JDK_STANDIN" || need_jdk=1
   podman image exists "$JRE_STANDIN" || need_jre=1
   podman image exists "$NGINX_STANDIN" || need_nginx=1
-  for image in $JDK_STANDIN $JRE_STANDIN $NGINX_STANDIN; do
+  podman image exists "$PROMETHEUS_STANDIN" || need_prometheus=1
+  for image in $JDK_STANDIN $JRE_STANDIN $NGINX_STANDIN $PROMETHEUS_STANDIN; do
     podman image exists "$image" && say "using $image (present: $(podman image inspect --format '{{index .Labels "inferbench.standin"}}' "$image" | grep -q . && echo 'a stand-in from an earlier run' || echo 'not a stand-in'))"
   done
-  [ -n "$need_jdk$need_jre$need_nginx" ] || return 0
+  [ -n "$need_jdk$need_jre$need_nginx$need_prometheus" ] || return 0
 
   local opt_java="mkdir -p \"\$1/opt/java\" && ln -s $JVM_DIR \"\$1/opt/java/openjdk\""
   local pids=() pid failed=0
@@ -234,6 +238,13 @@ standin_images() {
       "rm -f \"\$1/etc/nginx/sites-enabled/default\" && ln -sf /dev/stdout \"\$1/var/log/nginx/access.log\" && ln -sf /dev/stderr \"\$1/var/log/nginx/error.log\"" &
     pids+=($!)
   fi
+  if [ -n "$need_prometheus" ]; then
+    # As the official image: /bin/prometheus (Debian's /usr is merged), its data in /prometheus,
+    # run as nobody; compose mounts the configuration over /etc/prometheus.
+    mmdebstrap_image prometheus prometheus \
+      "mkdir -p \"\$1/prometheus\" && chown 65534:65534 \"\$1/prometheus\"" &
+    pids+=($!)
+  fi
   for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
   [ $failed -eq 0 ] || return 1
 
@@ -252,6 +263,12 @@ standin_images() {
   if [ -n "$need_nginx" ]; then
     podman import -q --change "LABEL $label" --change "EXPOSE 80" --change "STOPSIGNAL SIGQUIT" \
       --change 'CMD ["nginx", "-g", "daemon off;"]' "$CACHE/standin-nginx.tar" "$NGINX_STANDIN" >/dev/null || return 1
+  fi
+  if [ -n "$need_prometheus" ]; then
+    podman import -q --change "LABEL $label" --change "EXPOSE 9090" --change "USER nobody" \
+      --change "WORKDIR /prometheus" --change "VOLUME /prometheus" --change 'ENTRYPOINT ["/bin/prometheus"]' \
+      --change 'CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]' \
+      "$CACHE/standin-prometheus.tar" "$PROMETHEUS_STANDIN" >/dev/null || return 1
   fi
   podman run --rm "$JDK_STANDIN" sh -c 'java -version 2>&1 | head -1; mvn -v 2>/dev/null | head -1' | sed 's/^/containers:   build stage: /'
   podman run --rm "$JRE_STANDIN" sh -c 'java -version 2>&1 | head -1; setpriv --version' | sed 's/^/containers:   runtime: /'
@@ -446,7 +463,7 @@ start_health_loop() {
 compose_env() {
   export COMPOSE_PROJECT_NAME=$PROJECT
   export REST_PORT=$COMPOSE_REST GRPC_PORT=$COMPOSE_GRPC
-  export LB_REST_PORT=$LB_REST LB_GRPC_PORT=$LB_GRPC
+  export LB_REST_PORT=$LB_REST LB_GRPC_PORT=$LB_GRPC PROMETHEUS_PORT=$PROMETHEUS
   export WORKERS=1
   unset APP_UID APP_GID
 }
@@ -481,7 +498,22 @@ compose_up() {
   (cd "$work/tree" && docker-compose down) >/dev/null 2>&1 || return 1
 }
 
-# -- 7. the scale profile behind nginx ---------------------------------------------------------
+# -- 7. the scale profile behind nginx, and Prometheus ------------------------------------------
+# prometheus_value QUERY: the value of an instant query with a single answer (empty if none).
+prometheus_value() {
+  curl -s --max-time 10 --data-urlencode "query=$1" "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" \
+    | sed -n 's/.*"value":\[[^,]*,"\([^"]*\)"\].*/\1/p'
+}
+
+# await_prometheus QUERY EXPECTED: until the query answers EXPECTED (it scrapes every 15 s).
+await_prometheus() {
+  local deadline=$((SECONDS + 90)) value
+  until value=$(prometheus_value "$1"); [ "$value" = "$2" ]; do
+    [ $SECONDS -lt $deadline ] || { echo "Prometheus answers '$value', not $2, to $1" >&2; return 1; }
+    sleep 2
+  done
+}
+
 # rows ID: saved frames in a replica's own volume.
 replica_rows() {
   podman exec "$1" sh -c 'if [ -f /app/storage/records.csv ]; then echo $(($(wc -l < /app/storage/records.csv) - 1)); else echo 0; fi'
@@ -492,9 +524,9 @@ scale_out() {
   [ -n "$health_pid" ] || start_health_loop
   # The README's command, with 2 replicas of each.
   local t0=$SECONDS
-  (cd "$work/tree" && docker-compose --profile scale up -d --build --scale rest-replica=2 --scale grpc-replica=2 lb) \
-    >"$work/compose-scale.log" 2>&1 || { cat "$work/compose-scale.log" >&2; return 1; }
-  say "   docker-compose --profile scale up -d --build ...: $((SECONDS - t0))s (images from the cache; nginx waited for the replicas' health)"
+  (cd "$work/tree" && docker-compose --profile scale --profile monitoring up -d --build --scale rest-replica=2 \
+    --scale grpc-replica=2 lb prometheus rest grpc) >"$work/compose-scale.log" 2>&1 || { cat "$work/compose-scale.log" >&2; return 1; }
+  say "   docker-compose --profile scale --profile monitoring up -d --build ...: $((SECONDS - t0))s (images from the cache; nginx waited for the replicas' health)"
   local rest_ids grpc_ids lb
   mapfile -t rest_ids < <(cd "$work/tree" && docker-compose --profile scale ps -q rest-replica)
   mapfile -t grpc_ids < <(cd "$work/tree" && docker-compose --profile scale ps -q grpc-replica)
@@ -517,6 +549,16 @@ scale_out() {
   [ $((ra + rb)) -eq $n ] && [ $((ga + gb)) -eq $n ] || { echo "expected $n saved frames per protocol" >&2; return 1; }
   [ "$ra" -gt 0 ] && [ "$rb" -gt 0 ] || { echo "one REST replica served nothing" >&2; return 1; }
   [ "$ga" -gt 0 ] && [ "$gb" -gt 0 ] || { echo "one gRPC replica served nothing" >&2; return 1; }
+  # Prometheus found every target (the replicas by their service name) and counted what they served.
+  local job
+  for job in rest grpc rest-replica grpc-replica; do
+    local targets=1
+    [[ $job == *replica ]] && targets=2
+    await_prometheus "count(up{job=\"$job\"} == 1)" "$targets" || return 1
+  done
+  await_prometheus 'sum(inferbench_requests_total{job="rest-replica",outcome="ok"})' $n || return 1
+  await_prometheus 'sum(inferbench_requests_total{job="grpc-replica",outcome="ok"})' $n || return 1
+  say "   Prometheus ($(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/status/buildinfo" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')): rest, grpc and 2 + 2 replicas up; inferbench_requests_total $n per protocol over the replicas; p50 REST $(prometheus_value 'protocol:inferbench_request_duration_seconds:p50_1m{protocol="rest"}') s, gRPC $(prometheus_value 'protocol:inferbench_request_duration_seconds:p50_1m{protocol="grpc"}') s"
 
   local status
   for id in "${rest_ids[0]}" "${grpc_ids[0]}"; do
@@ -531,7 +573,7 @@ scale_out() {
   rb2=$(replica_rows "${rest_ids[1]}") gb2=$(replica_rows "${grpc_ids[1]}")
   say "   then served by the survivors: REST +$((rb2 - rb)), gRPC +$((gb2 - gb))"
   [ $((rb2 - rb)) -eq $n ] && [ $((gb2 - gb)) -eq $n ] || { echo "the surviving replicas did not serve every request" >&2; return 1; }
-  (cd "$work/tree" && docker-compose --profile scale down -v -t 30) >/dev/null 2>&1 || return 1
+  (cd "$work/tree" && docker-compose --profile scale --profile monitoring down -v -t 30) >/dev/null 2>&1 || return 1
 }
 
 step "prerequisites (packages, podman API, traffic program)" prerequisites
@@ -541,7 +583,7 @@ step "one container of each: healthy, save, ownership" single_containers
 step "--user: own files; unwritable folder" explicit_user
 step "docker stop drains" drain_both
 step "docker-compose up --build -d" compose_up
-step "scale profile: 2+2 replicas behind nginx" scale_out
+step "scale and monitoring profiles: 2+2 replicas behind nginx, Prometheus" scale_out
 
 say "step times:"
 printf 'containers:   %s\n' "${timings[@]}"

@@ -3,13 +3,14 @@
 # own port and storage directory) behind nginx running deploy/nginx/inferbench.conf with only
 # the addresses rewritten. It shows that
 #  1. REST and gRPC requests through nginx succeed: unary calls, one gRPC stream longer than
-#     16 MiB, and nginx's own 413 for an oversized REST body;
+#     16 MiB, and nginx's own 413 for an oversized REST body; the replicas' /metrics is not
+#     served through nginx (404);
 #  2. both replicas of each protocol served them (rows in each replica's records.csv);
 #  3. after one replica of each is stopped, every request still succeeds and the survivor
 #     serves them all (nginx's error log shows the refused connections it retried);
 #  4. with no replica left, clients get a prompt, well-formed error: REST 502 with JSON,
 #     gRPC UNAVAILABLE.
-# Needs nginx (Debian: apt-get install nginx) and the jars (make build). Loopback ports only;
+# Needs nginx (Debian: apt-get install nginx), curl and the jars (make build). Loopback ports only;
 # everything it starts is stopped at the end, also when a step fails.
 #   scripts/test-scale-out.sh          REQUESTS=N sets the requests per step (default 20)
 set -uo pipefail
@@ -142,6 +143,8 @@ traffic rest "127.0.0.1:$lb_rest" "$REQUESTS"
 traffic grpc "127.0.0.1:$lb_grpc" "$REQUESTS"
 traffic grpc-stream "127.0.0.1:$lb_grpc" "$STREAM_BYTES"
 traffic rest-too-large "127.0.0.1:$lb_rest"
+metrics_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$lb_rest/metrics")
+[ "$metrics_status" = 404 ] || die "GET /metrics through nginx answered $metrics_status: the replicas' metrics are for Prometheus, not through the balancer"
 ra=$(rows rest-a) rb=$(rows rest-b) ga=$(rows grpc-a) gb=$(rows grpc-b)
 step "REST requests served: rest-a $ra, rest-b $rb; gRPC calls served: grpc-a $ga, grpc-b $gb"
 [ $((ra + rb)) -eq "$REQUESTS" ] && [ $((ga + gb)) -eq "$REQUESTS" ] || die "expected $REQUESTS saved frames per protocol"

@@ -7,7 +7,7 @@ build:
 test:
 	./build.sh test
 
-# The pipeline's and both servers' core tests alone, without those tagged "limits" (make test runs all).
+# The pipeline's and both servers' core tests alone, without those tagged "limits" or "metrics" (make test runs all).
 test-core:
 	./build.sh test-core
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# What the metrics cost per request, measured with the benchmark: the same run with the servers'
+# What the metrics cost per request, two ways. First, on the CPU: the metric updates of one
+# request in a loop (scripts/MetricsCostProbe.java), which no other load on the machine can hide.
+# Then end to end, with the benchmark: the same run with the servers'
 # metrics on (their default) and off (--server-args "--metrics-port 0"), taking turns, ROUNDS
 # times each (on, off, then off, on, ...), so a machine whose load drifts favours neither; then the
 # median over the rounds of each cell's end-to-end p50 and mean at 1 in flight and of its req/s at
@@ -35,6 +37,8 @@ run() { # run NAME [bench options...]
     || { tail -n 20 "$OUT/$name.log" >&2; exit 1; }
 }
 
+java -cp "$OUT/jars/server-rest/lib/*" scripts/MetricsCostProbe.java | tee "$OUT/probe.txt" >&2
+
 for ((round = 1; round <= ROUNDS; round++)); do
   if ((round % 2)); then
     run "on-$round"
@@ -62,14 +66,16 @@ figure() { # figure METRICS TRANSPORT IN_FLIGHT COLUMN: the median over the roun
 }
 
 echo
+tail -n 1 "$OUT/probe.txt"
+echo
 echo "Medians over $ROUNDS rounds, metrics off / on (results in $OUT):"
 echo
-echo "| transport | p50 ms at 1 in flight, off / on | mean ms at 1, off / on | on vs off (mean) | req/s at 2 in flight, off / on | on vs off (req/s) |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: |"
+echo "| transport | p50 ms at 1 in flight, off / on | on vs off | mean ms at 1, off / on | on vs off | req/s at 2 in flight, off / on | on vs off |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
 for transport in "REST tuned" "gRPC unary" "gRPC stream"; do
   p50_off=$(figure off "$transport" 1 4) p50_on=$(figure on "$transport" 1 4)
   mean_off=$(figure off "$transport" 1 5) mean_on=$(figure on "$transport" 1 5)
   rps_off=$(figure off "$transport" 2 6) rps_on=$(figure on "$transport" 2 6)
   awk -v t="$transport" -v p0="$p50_off" -v p1="$p50_on" -v m0="$mean_off" -v m1="$mean_on" -v r0="$rps_off" -v r1="$rps_on" \
-    'BEGIN { printf "| %s | %.2f / %.2f | %.2f / %.2f | %+.1f%% | %.1f / %.1f | %+.1f%% |\n", t, p0, p1, m0, m1, (m1 - m0) / m0 * 100, r0, r1, (r1 - r0) / r0 * 100 }'
+    'BEGIN { printf "| %s | %.2f / %.2f | %+.1f%% | %.2f / %.2f | %+.1f%% | %.1f / %.1f | %+.1f%% |\n", t, p0, p1, (p1 - p0) / p0 * 100, m0, m1, (m1 - m0) / m0 * 100, r0, r1, (r1 - r0) / r0 * 100 }'
 done

@@ -117,20 +117,23 @@ public final class ServerMetrics {
         GaugeWithCallback.builder().name("inferbench_requests_in_flight")
                 .help("Detections admitted to the worker pool, running or waiting for a worker")
                 .labelNames("protocol").callback(gauge -> gauge.call(workers.inFlight(), protocol)).register(registry);
-        workers.observe((waitedNanos, ranNanos, result) -> {
-            queueWait.observe(waitedNanos / 1e9);
-            detection.observe(ranNanos / 1e9);
-            Found answer = result == null ? null : found.apply(result);
-            if (answer != null) {
-                faces.inc(answer.faces());
-                if (answer.saved()) {
-                    saved.inc();
-                }
-                if (answer.saveFailed()) {
-                    saveErrors.inc();
-                }
+        workers.observe((waitedNanos, ranNanos, result) -> ran(waitedNanos, ranNanos,
+                result == null ? null : found.apply(result)));
+    }
+
+    /** A detection has run on a worker: its wait, its own time, and what it found (null: nothing to count). */
+    public void ran(long waitedNanos, long ranNanos, Found found) {
+        queueWait.observe(waitedNanos / 1e9);
+        detection.observe(ranNanos / 1e9);
+        if (found != null) {
+            faces.inc(found.faces());
+            if (found.saved()) {
+                saved.inc();
             }
-        });
+            if (found.saveFailed()) {
+                saveErrors.inc();
+            }
+        }
     }
 
     private DistributionDataPoint seconds(String name, String help) {

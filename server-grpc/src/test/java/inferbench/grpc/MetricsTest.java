@@ -25,6 +25,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * under the way it ended, a stream's frames one by one: answered, malformed, over the size
  * limit, refused for --max-calls, a frame that is not a JPEG answered with an error in its place.
  */
+@Tag("metrics")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsTest {
     private static final int LIMIT = 1024 * 1024;

@@ -7,6 +7,7 @@ import inferbench.samples.SampleFrames;
 import inferbench.scrape.MetricsText;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The REST server's {@code GET /metrics} after real requests, each counted under the way it
  * ended: answered, malformed, of a type the server does not take, refused for its size.
  */
+@Tag("metrics")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MetricsTest {
     private static final int LIMIT = 1024 * 1024;

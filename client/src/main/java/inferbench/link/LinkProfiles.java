@@ -28,7 +28,7 @@ public final class LinkProfiles {
             new LinkProfile("4g", Duration.ofMillis(50), 6 * MBIT, 20 * MBIT, Duration.ofMillis(5)),
             new LinkProfile("wan", Duration.ofMillis(150), 35 * MBIT, 80 * MBIT, Duration.ofMillis(2)));
 
-    public static final String FORMS = NAMED.stream().map(LinkProfile::name).collect(Collectors.joining(", "))
+    private static final String FORMS = names()
             + ", or rtt=50ms,up=10mbit,down=40mbit,jitter=2ms (rtt required; a rate left out is not limited)";
 
     private static final List<String> KEYS = List.of("rtt", "up", "down", "jitter");
@@ -37,6 +37,11 @@ public final class LinkProfiles {
     private static final Duration MAX_DELAY = Duration.ofSeconds(10);
 
     private LinkProfiles() {
+    }
+
+    /** "loopback, lan, wifi, 4g, wan". */
+    public static String names() {
+        return NAMED.stream().map(LinkProfile::name).collect(Collectors.joining(", "));
     }
 
     /** One profile: a name or the custom form. */

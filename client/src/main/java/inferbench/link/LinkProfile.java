@@ -63,7 +63,7 @@ public record LinkProfile(String name, Duration rtt, long upBits, long downBits,
         return trim(bitsPerSecond / 1e3) + " kbit/s";
     }
 
-    static String millis(Duration duration) {
+    public static String millis(Duration duration) {
         return trim(duration.toNanos() / 1e6) + " ms";
     }
 

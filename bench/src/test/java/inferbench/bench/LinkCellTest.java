@@ -1,0 +1,77 @@
+package inferbench.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import inferbench.link.LinkProfile;
+import inferbench.link.LinkProfiles;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Round trips, the check on them, and how many requests a link cell measures. */
+class LinkCellTest {
+    private static final LinkProfile RTT_50 = LinkProfiles.parse("rtt=50ms");
+    private static final FrameSize SD = new FrameSize(640, 480);
+
+    @Test
+    void roundTripsLeaveOutTheTimeTheLinksRateTakesForTheBytes() {
+        // 100,000 bytes up at 8 Mbit/s take 100 ms: an overhead of 150 ms is then one 50 ms round trip.
+        LinkProfile slow = LinkProfiles.parse("rtt=50ms,up=8mbit");
+        assertEquals(1.0, cell(slow, FrameSize.WEBCAM, 1, 150, 100_000).roundTrips(), 1e-9);
+        assertEquals(3.0, cell(RTT_50, FrameSize.WEBCAM, 1, 150, 100_000).roundTrips(), 1e-9);
+        assertTrue(Double.isNaN(cell(LinkProfiles.parse("loopback"), FrameSize.WEBCAM, 1, 2, 1000).roundTrips()));
+    }
+
+    @Test
+    void theCheckTakesLargeFramesAtOneInFlightOnLinksOfFortyMillisecondsOrMore() {
+        List<LinkCell> cells = List.of(
+                cell(RTT_50, FrameSize.WEBCAM, 1, 60, 1000), // 1.2 round trips: met
+                cell(RTT_50, new FrameSize(1920, 1080), 1, 105, 1000), // 2.1: not met
+                cell(RTT_50, SD, 1, 105, 1000), // not checked: a small frame
+                cell(RTT_50, FrameSize.WEBCAM, 4, 105, 1000), // not checked: 4 in flight queue
+                cell(LinkProfiles.parse("rtt=20ms"), FrameSize.WEBCAM, 1, 105, 1000)); // not checked: too short
+
+        List<Targets.Check> checks = RoundTrips.check(cells);
+
+        assertEquals(2, checks.size(), checks.toString());
+        assertTrue(checks.get(0).met(), checks.get(0).toString());
+        assertFalse(checks.get(1).met(), checks.get(1).toString());
+        assertEquals("2.10 (105.0 ms)", checks.get(1).measured());
+    }
+
+    @Test
+    void aCellMeasuresAboutOneAndAHalfSecondsOfRequestsAtOneInFlightWithinItsBounds() {
+        assertEquals(LinkPass.MAX_REQUESTS, LinkPass.requests(LinkProfiles.parse("loopback"), frames(100_000)));
+        assertEquals(LinkPass.MIN_REQUESTS, LinkPass.requests(LinkProfiles.parse("4g"), frames(500_000)));
+        // 50 ms, plus 30 for the server: 19 calls in 1.5 s
+        assertEquals(19, LinkPass.requests(RTT_50, frames(500_000)));
+    }
+
+    @Test
+    void theTableHasAThroughputColumnPerNumberInFlightAndTheFirstCall() {
+        LinkCell one = new LinkCell(RTT_50, Sent.CENTRE, cell(RTT_50, FrameSize.WEBCAM, 1, 60, 1000).cell(),
+                new Sample(130, 10, 1000, 100, "", ""));
+        LinkCell four = new LinkCell(RTT_50, Sent.CENTRE, cell(RTT_50, FrameSize.WEBCAM, 4, 60, 1000).cell(), null);
+
+        String[] rows = LinkReport.table(List.of(four, one), List.of(4, 1)).split("\n");
+
+        assertEquals(3, rows.length, String.join("\n", rows));
+        assertTrue(rows[0].contains("| req/s at 1 | req/s at 4 | first call ms |"), rows[0]);
+        assertTrue(rows[2].startsWith("| 1280x720 | centre square | gRPC unary | 60.0 | 1.20 | 10.0 | 10.0 | 130 |"),
+                rows[2]);
+    }
+
+    /** Ten calls of 10 ms server time and the given overhead, one second in all. */
+    private static LinkCell cell(LinkProfile link, FrameSize size, int concurrency, double overheadMs, long bytes) {
+        List<Sample> samples = Collections.nCopies(10, new Sample(10 + overheadMs, 10, bytes, 100, "", ""));
+        return new LinkCell(link, Sent.FULL, CellResult.of("gRPC unary", FrameSets.DEFAULT, size, concurrency,
+                concurrency, new LoadRunner.Run(samples, 1_000_000_000L)), null);
+    }
+
+    private static Frames frames(int bytes) {
+        Frames.Frame frame = new Frames.Frame("frame", new byte[bytes], new Expected("OK", List.of()), 1);
+        return new Frames(FrameSets.DEFAULT, "test", FrameSize.WEBCAM, List.of(frame));
+    }
+}

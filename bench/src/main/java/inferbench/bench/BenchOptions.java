@@ -28,6 +28,8 @@ import java.util.stream.Stream;
  * @param otherSetsRequests    measured requests per cell for the frame sets after the first
  * @param coldCalls  calls per transport after a fresh server start, 0 for no cold starts
  * @param wireCalls  calls per transport and frame set through the byte-counting relay, 0 for none
+ * @param expectServers the expected answers come from the servers' own --decode instead of the
+ *                   original's path (to time a shortcut whose answers differ)
  * @param links      the pass over emulated links
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
@@ -35,7 +37,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                            int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
                            Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
                            List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls,
-                           LinkOptions links) {
+                           boolean expectServers, LinkOptions links) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -75,7 +77,10 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
             %s              --transports LIST    some of %s (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
-              --server-args "..."  more flags for both servers and the floor, e.g. "--decode grey"
+              --server-args "..."  more flags for both servers and the floor, e.g. "--decode approximate"
+              --expect WHOSE       original: every reply must be the original's answer (its decoding,
+                                   whatever --decode the servers use); servers: the answer of the
+                                   servers' own --decode (default original)
               --java-opts "..."    JVM options for the server processes, e.g. "-Xmx256m"
               --save               ask the servers to save every frame (default: no saving)
               --rest URL           measure a running REST server instead of starting servers,
@@ -123,6 +128,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.getInt("other-sets-requests", null, quick ? 6 : 100, 1),
                 config.getInt("cold-calls", null, quick ? 3 : 128, 0),
                 config.getInt("wire-calls", null, quick ? 2 : 100, 0),
+                expectServers(config.get("expect", null, "original")),
                 LinkOptions.read(config, quick));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
                 quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
@@ -162,7 +168,15 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     private BenchOptions withOtherSetsConcurrency(List<Integer> levels) {
         return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
                 sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
-                otherSetsRequests, coldCalls, wireCalls, links);
+                otherSetsRequests, coldCalls, wireCalls, expectServers, links);
+    }
+
+    private static boolean expectServers(String whose) {
+        return switch (whose) {
+            case "original" -> false;
+            case "servers" -> true;
+            default -> throw new IllegalArgumentException("--expect: original or servers, got '" + whose + "'");
+        };
     }
 
     /** In-flight levels for the frame set at this position in --frames. */
@@ -191,7 +205,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     }
 
     /**
-     * {@code --server-args "--decode grey"}: Config would read a value starting with "--" as the
+     * {@code --server-args "--decode approximate"}: Config would read a value starting with "--" as the
      * next flag, so these options are joined to their value as {@code --server-args=...} first.
      */
     static String[] joinFlagLists(String[] args) {

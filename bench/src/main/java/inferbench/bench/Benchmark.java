@@ -66,7 +66,8 @@ public final class Benchmark {
         try (Servers servers = options.startsServers() ? Servers.start(options, work) : Servers.running(options)) {
             servers.startup().forEach((name, time) -> progress.printf(Locale.ROOT,
                     "%s server healthy %.2f s after launch%n", name, time.toNanos() / 1e9));
-            Floor floor = Floor.of(options.serverArgs(), options.workers(), work.resolve("floor-storage"), options.save());
+            Floor floor = Floor.of(options.serverArgs(), options.workers(), work.resolve("floor-storage"), options.save(),
+                    options.expectServers());
             List<Frames> frames = frames(floor);
             List<TransportProbe.Result> probes = BenchTransport.select(options.transports()).stream()
                     .filter(t -> servers.reaches(t.server))
@@ -77,7 +78,7 @@ public final class Benchmark {
                 case FAILED -> "FAILED at the probe: " + p.detail();
             }));
             RunSetup setup = new RunSetup(command, started, Machine.current(), options, servers.descriptions(),
-                    servers.startup(), servers.started(), frames, probes);
+                    servers.startup(), servers.started(), floor.decode(), frames, probes);
             List<BenchTransport> transports = TransportProbe.offered(probes);
             boolean probesPassed = probesPassed(probes, servers.started());
             if (options.soak() > 0) {
@@ -92,7 +93,7 @@ public final class Benchmark {
     }
 
     /**
-     * Every frame set at every size, with the answer the pipeline gives each frame; then, after
+     * Every frame set at every size, with the answer the original's path gives each frame; then, after
      * the floor's warm-up, each frame's in-process time.
      */
     private List<Frames> frames(Floor floor) throws InterruptedException {

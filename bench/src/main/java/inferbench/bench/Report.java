@@ -1,5 +1,6 @@
 package inferbench.bench;
 
+import inferbench.pipeline.DecodeMode;
 import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -56,8 +57,8 @@ final class Report {
         }
         md.append("\n### Frames\n\nJPEG quality 95, encoded before timing, sent in turn; ")
                 .append(setup.options().save() ? "saved" : "not saved").append(" by the server. ")
-                .append("The answer is the in-process pipeline's, which every server must give; the time is the")
-                .append(" pipeline's own in this JVM, the median of ").append(Floor.TIMING_RUNS)
+                .append(decodeNote(setup)).append(" The time is the")
+                .append(" pipeline's own in this JVM with the servers' options, the median of ").append(Floor.TIMING_RUNS)
                 .append(" runs after the floor's warm-up.\n\n");
         for (String set : setup.options().frames()) {
             md.append("- **").append(set).append("**: ").append(FrameSets.description(set)).append('\n');
@@ -71,6 +72,19 @@ final class Report {
             }
         }
         return md.toString();
+    }
+
+    /** Whose answers every reply is held to, and how the servers decode, as far as the benchmark knows. */
+    static String decodeNote(RunSetup setup) {
+        String mode = "`--decode " + setup.decode().flag + "`";
+        String expected = setup.options().expectServers() && setup.decode() != DecodeMode.EXACT
+                ? "The answer every server must give is the in-process pipeline's with the servers' " + mode
+                        + " (`--expect servers`), which may differ from the original's;"
+                : "The answer every server must give is the original's: the in-process pipeline's on the original's"
+                        + " path (`--decode exact`);";
+        return expected + (setup.serversStarted() ? " the servers decode with " + mode + "."
+                : " the servers were not started by the benchmark, so how they decode is their own (the floor's"
+                        + " times use " + mode + ").");
     }
 
     static String markdown(RunSetup setup, Results results) {

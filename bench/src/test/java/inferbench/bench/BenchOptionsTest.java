@@ -64,11 +64,18 @@ class BenchOptionsTest {
 
     @Test
     void serverArgsMayThemselvesStartWithDashes() {
-        BenchOptions options = BenchOptions.parse(new String[] {"--server-args", "--decode color --opencv-threads 1",
+        BenchOptions options = BenchOptions.parse(new String[] {"--server-args", "--decode approximate --opencv-threads 1",
                 "--requests", "10"});
 
-        assertEquals(List.of("--decode", "color", "--opencv-threads", "1"), options.serverArgs());
+        assertEquals(List.of("--decode", "approximate", "--opencv-threads", "1"), options.serverArgs());
         assertEquals(10, options.requests());
+    }
+
+    @Test
+    void theExpectedAnswersAreTheOriginalsUnlessAskedForTheServers() {
+        assertFalse(BenchOptions.parse(new String[] {}).expectServers());
+        assertTrue(BenchOptions.parse(new String[] {"--expect", "servers"}).expectServers());
+        assertRefusedSaying("--expect: original or servers, got 'mine'", "--expect", "mine");
     }
 
     @Test

@@ -70,7 +70,7 @@ class FrameSetsTest {
 
     @Test
     void theBusySetIsTwoCrowdFramesOfNineFacesEach(@TempDir Path storage) {
-        Floor floor = Floor.of(List.of(), 1, storage, false);
+        Floor floor = Floor.of(List.of(), 1, storage, false, false);
 
         Frames busy = Frames.of(FrameSets.BUSY, FrameSize.WEBCAM, floor::answer);
 

@@ -40,7 +40,7 @@ class FramesTest {
 
     @Test
     void theWarmUpSendsEachRealFrameThenSevenGreyFramesOfTheFaceFramesSize(@TempDir Path storage) {
-        Floor floor = Floor.of(List.of(), 1, storage, false);
+        Floor floor = Floor.of(List.of(), 1, storage, false, false);
         Frames real = Frames.of(FrameSets.DEFAULT, FrameSize.WEBCAM, floor::answer);
 
         Frames warmUp = real.warmUp(floor::answer);

@@ -27,7 +27,7 @@ class OtherServersTest {
 
     @BeforeAll
     static void pipeline(@TempDir Path storage) {
-        floor = Floor.of(List.of(), 1, storage, false);
+        floor = Floor.of(List.of(), 1, storage, false, false);
     }
 
     @Test

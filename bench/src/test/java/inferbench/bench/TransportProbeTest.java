@@ -21,7 +21,7 @@ class TransportProbeTest {
 
     @BeforeAll
     static void pipeline(@TempDir Path storage) {
-        floor = Floor.of(List.of(), 1, storage, false);
+        floor = Floor.of(List.of(), 1, storage, false, false);
         frames = Frames.of(FrameSets.DEFAULT, SMALL, floor::answer);
     }
 

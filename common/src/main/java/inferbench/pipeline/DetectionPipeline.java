@@ -20,10 +20,11 @@ import org.opencv.imgproc.Imgproc;
 /**
  * The one detection pipeline both servers call: JPEG bytes in, faces in 720x720 space out.
  *
- * <p>The steps are the original system's, in its order: validate, decode, centre-crop to a
- * square, resize to 720x720 (the image that is saved), resize to 300x300 (what the Haar
- * cascade sees: a face stays well over the cascade's 30 px minimum, and detection stays cheap),
- * grey, detect, scale boxes back by 2.4.
+ * <p>The steps are the original system's, in its order, so the answers are its answers:
+ * validate, decode in colour, centre-crop to a square, resize to 720x720 (the image that is
+ * saved), resize to 300x300 (what the Haar cascade sees: a face stays well over the cascade's
+ * 30 px minimum, and detection stays cheap), grey, detect, scale boxes back by 2.4.
+ * {@link DecodeMode#APPROXIMATE} decodes to grey first instead.
  * Every native {@code Mat} is released in a {@code finally}, so memory does not wait for the
  * garbage collector, which cannot see native allocations.
  */
@@ -86,22 +87,37 @@ public final class DetectionPipeline {
     public DetectionResult process(ByteBuffer jpeg, boolean save, String protocol) throws InvalidImageException {
         long start = System.nanoTime();
         JpegHeader.check(jpeg, maxPixels);
-        boolean decodeGrey = !save && decodeMode == DecodeMode.GREY;
-        Mat decoded = decode(jpeg, decodeGrey ? Imgcodecs.IMREAD_GRAYSCALE : Imgcodecs.IMREAD_COLOR);
+        boolean exact = decodeMode == DecodeMode.EXACT;
+        Mat decoded = decode(jpeg, exact ? Imgcodecs.IMREAD_COLOR : Imgcodecs.IMREAD_GRAYSCALE);
         Mat crop = null;
         Mat small = new Mat();
-        Mat grey = decodeGrey ? small : new Mat();
+        Mat grey = exact ? new Mat() : small;
         try {
             crop = cropTo720(decoded);
             Imgproc.resize(crop, small, new Size(DETECT_SIDE, DETECT_SIDE), 0, 0, Imgproc.INTER_AREA);
-            if (!decodeGrey) {
+            if (exact) {
                 Imgproc.cvtColor(small, grey, Imgproc.COLOR_BGR2GRAY);
             }
             List<Box> boxes = toCropSpace(detector.detect(grey));
             if (!save) {
                 return new DetectionResult(boxes, millisSince(start), "", "");
             }
-            return saved(crop, boxes, protocol, start);
+            if (exact) {
+                return saved(crop, boxes, protocol, start);
+            }
+            // The saved image is in colour, and the answer must not depend on saving: a second,
+            // colour decode for the file only.
+            Mat colour = decode(jpeg, Imgcodecs.IMREAD_COLOR);
+            Mat colourCrop = null;
+            try {
+                colourCrop = cropTo720(colour);
+                return saved(colourCrop, boxes, protocol, start);
+            } finally {
+                colour.release();
+                if (colourCrop != null) {
+                    colourCrop.release();
+                }
+            }
         } finally {
             decoded.release();
             if (crop != null) {

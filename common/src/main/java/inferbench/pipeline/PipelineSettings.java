@@ -18,8 +18,8 @@ public record PipelineSettings(Path cascade, long maxPixels, DecodeMode decode, 
      */
     public static final long DEFAULT_MAX_PIXELS = 4096L * 4096;
 
-    /** The defaults: the bundled cascade, the default size limit, grey decoding, OpenCV's threads. */
+    /** The defaults: the bundled cascade, the default size limit, the original's decoding, OpenCV's threads. */
     public static PipelineSettings defaults() {
-        return new PipelineSettings(null, DEFAULT_MAX_PIXELS, DecodeMode.GREY, 0);
+        return new PipelineSettings(null, DEFAULT_MAX_PIXELS, DecodeMode.EXACT, 0);
     }
 }

@@ -58,8 +58,9 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                                     (STORAGE_MAX_BYTES, default 1073741824)
                   --time-zone ZONE  zone for file names and records.csv (STORAGE_TZ, default: system zone)
                   --cascade FILE    Haar cascade XML (CASCADE, default: the bundled frontal-face cascade)
-                  --decode MODE     grey: decode straight to grey when not saving; color: the
-                                    original's path (DECODE_MODE, default grey)
+                  --decode MODE     exact: colour, crop, resize, then grey, the original's path and
+                                    answers; approximate: straight to grey, faster, answers may differ
+                                    (DECODE_MODE, default exact)
                   --opencv-threads N  OpenCV's own threads per detection, 0 = one per core
                                     (OPENCV_THREADS, default 0)
                   --access-log B    one log line per request, true or false (ACCESS_LOG, default true)
@@ -103,7 +104,7 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
         PipelineSettings pipeline = new PipelineSettings(
                 cascade == null ? null : Path.of(cascade),
                 config.getLong("max-pixels", "MAX_PIXELS", PipelineSettings.DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE),
-                DecodeMode.parse(config.get("decode", "DECODE_MODE", "grey")),
+                DecodeMode.parse(config.get("decode", "DECODE_MODE", DecodeMode.EXACT.flag)),
                 config.getInt("opencv-threads", "OPENCV_THREADS", 0, 0));
         return new ServerSettings(
                 config.get("bind", "BIND_ADDRESS", DEFAULT_BIND),

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.samples.ParityFrames;
 import inferbench.samples.SampleFrames;
 import inferbench.storage.ResultStore;
 import java.lang.management.ManagementFactory;
@@ -40,7 +41,7 @@ class DetectionPipelineTest {
     @BeforeAll
     static void loadPipeline(@TempDir Path storage) {
         pipeline = new DetectionPipeline(new FaceDetector(null), new ResultStore(storage, Clock.systemUTC()),
-                PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.COLOR);
+                PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.EXACT);
         faceJpeg = SampleFrames.faceJpeg();
         twoFaceJpeg = SampleFrames.twoFaceJpeg();
         noFaceJpeg = SampleFrames.noFaceJpeg();
@@ -215,15 +216,44 @@ class DetectionPipelineTest {
     }
 
     @Test
-    void decodingStraightToGreyGivesTheColourPathsBoxesOnEverySampleFrame(@TempDir Path dir) throws Exception {
-        DetectionPipeline grey = pipelineWith(new ResultStore(dir, Clock.systemUTC()), DecodeMode.GREY);
-        Mat vga = SampleFrames.faceFrame(640, 480);
-        byte[] vgaJpeg = SampleFrames.encodeJpeg(vga, SampleFrames.JPEG_QUALITY);
-        vga.release();
-        for (byte[] frame : List.of(faceJpeg, twoFaceJpeg, noFaceJpeg, vgaJpeg)) {
-            assertEquals(sorted(pipeline.process(frame, false, "REST").boxes()),
-                    sorted(grey.process(frame, false, "REST").boxes()));
+    void givesTheOriginalsAnswerOnEveryParityFrame() throws Exception {
+        List<String> mismatches = new ArrayList<>();
+        for (ParityFrames.Frame frame : ParityFrames.all()) {
+            String mismatch = frame.mismatch(coords(pipeline.process(frame.jpeg(), false, "REST").boxes()));
+            if (!mismatch.isEmpty()) {
+                mismatches.add(mismatch);
+            }
         }
+        assertEquals(List.of(), mismatches);
+    }
+
+    /** The crowd frames on which the approximate decode answers otherwise, some with and some without saving. */
+    @Test
+    void savingDoesNotChangeTheAnswerInEitherMode(@TempDir Path dir) throws Exception {
+        List<ParityFrames.Frame> frames = ParityFrames.all().stream()
+                .filter(f -> List.of("p01-05-640x480-q80.jpg", "p01-15-640x480-q80.jpg", "p01-19-1920x1080-q80.jpg")
+                        .contains(f.name())).toList();
+        assertEquals(3, frames.size());
+        for (DecodeMode mode : DecodeMode.values()) {
+            DetectionPipeline modal = pipelineWith(new ResultStore(dir.resolve(mode.flag), Clock.systemUTC()), mode);
+            for (ParityFrames.Frame frame : frames) {
+                assertEquals(sorted(modal.process(frame.jpeg(), false, "REST").boxes()),
+                        sorted(modal.process(frame.jpeg(), true, "REST").boxes()), mode + " " + frame.name());
+            }
+        }
+    }
+
+    @Test
+    void theApproximateDecodeStillFindsTheSampleFramesFaces(@TempDir Path dir) throws Exception {
+        DetectionPipeline approximate = pipelineWith(new ResultStore(dir, Clock.systemUTC()), DecodeMode.APPROXIMATE);
+        for (byte[] frame : List.of(faceJpeg, twoFaceJpeg, noFaceJpeg)) {
+            assertEquals(sorted(pipeline.process(frame, false, "REST").boxes()),
+                    sorted(approximate.process(frame, false, "REST").boxes()));
+        }
+    }
+
+    private static List<float[]> coords(List<Box> boxes) {
+        return boxes.stream().map(DetectionPipelineTest::coords).toList();
     }
 
     @Test
@@ -234,9 +264,9 @@ class DetectionPipelineTest {
     }
 
     @Test
-    void theGreyModeStillSavesTheCropInColour(@TempDir Path dir) throws Exception {
+    void theApproximateModeStillSavesTheCropInColour(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, Clock.systemUTC());
-        DetectionResult result = pipelineWith(store, DecodeMode.GREY).process(faceJpeg, true, "REST");
+        DetectionResult result = pipelineWith(store, DecodeMode.APPROXIMATE).process(faceJpeg, true, "REST");
         Mat saved = org.opencv.imgcodecs.Imgcodecs.imread(dir.resolve(result.filename()).toString());
         Scalar mean = Core.mean(saved);
         saved.release();
@@ -246,7 +276,7 @@ class DetectionPipelineTest {
     @Test
     void savingWritesTheCropAndOneCsvRowWithTheProtocol(@TempDir Path dir) throws Exception {
         ResultStore store = new ResultStore(dir, Clock.systemUTC());
-        DetectionPipeline saving = pipelineWith(store, DecodeMode.COLOR);
+        DetectionPipeline saving = pipelineWith(store, DecodeMode.EXACT);
         DetectionResult result = saving.process(faceJpeg, true, "gRPC");
         assertTrue(result.filename().matches("\\d{8}_\\d{6}_\\d{3}\\.jpg"), result.filename());
         assertEquals("", result.saveError());
@@ -269,7 +299,7 @@ class DetectionPipelineTest {
         java.nio.file.Files.delete(storage.resolve(".lock"));
         java.nio.file.Files.delete(storage);
         java.nio.file.Files.writeString(storage, "a file where the directory was");
-        DetectionPipeline saving = pipelineWith(store, DecodeMode.COLOR);
+        DetectionPipeline saving = pipelineWith(store, DecodeMode.EXACT);
         DetectionResult result = saving.process(faceJpeg, true, "REST");
         assertEquals(1, result.detectionCount());
         assertEquals("", result.filename());

@@ -23,7 +23,7 @@ class ServerSettingsTest {
                         Duration.ofSeconds(30), 512, 256L * 1024 * 1024, 100, 512, 64L * 1024 * 1024,
                         Duration.ofMinutes(30)),
                 new StorageSettings(Path.of("storage"), 1L << 30, ZoneId.systemDefault()),
-                new PipelineSettings(null, 4096L * 4096, DecodeMode.GREY, 0), true), settings);
+                new PipelineSettings(null, 4096L * 4096, DecodeMode.EXACT, 0), true), settings);
     }
 
     @Test
@@ -32,7 +32,7 @@ class ServerSettingsTest {
                 Map.entry("WORKERS", "3"), Map.entry("QUEUE_SIZE", "5"), Map.entry("MAX_BODY_BYTES", "2048"),
                 Map.entry("MAX_PIXELS", "1000"), Map.entry("STORAGE_DIR", "/tmp/s"), Map.entry("CASCADE", "/tmp/c.xml"),
                 Map.entry("STORAGE_TZ", "Europe/Paris"), Map.entry("ACCESS_LOG", "false"),
-                Map.entry("DECODE_MODE", "color"), Map.entry("OPENCV_THREADS", "1"),
+                Map.entry("DECODE_MODE", "approximate"), Map.entry("OPENCV_THREADS", "1"),
                 Map.entry("HEADER_TIMEOUT", "3"), Map.entry("BODY_TIMEOUT", "4"), Map.entry("IDLE_TIMEOUT", "5"),
                 Map.entry("MAX_CONNECTIONS", "6"), Map.entry("STORAGE_MAX_BYTES", "7000"),
                 Map.entry("BODY_MEMORY", "8192"), Map.entry("MAX_CALLS_PER_CONNECTION", "8"), Map.entry("MAX_CALLS", "9"),
@@ -42,7 +42,7 @@ class ServerSettingsTest {
                 new RequestLimits(2048, Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5), 6, 8192, 8,
                         9, 4096, Duration.ofSeconds(11)),
                 new StorageSettings(Path.of("/tmp/s"), 7000, ZoneId.of("Europe/Paris")),
-                new PipelineSettings(Path.of("/tmp/c.xml"), 1000, DecodeMode.COLOR, 1), false), settings);
+                new PipelineSettings(Path.of("/tmp/c.xml"), 1000, DecodeMode.APPROXIMATE, 1), false), settings);
     }
 
     @Test
@@ -85,7 +85,7 @@ class ServerSettingsTest {
     void explainsAnUnknownDecodeMode() {
         Config config = new Config(new String[] {"--decode", "sepia"}, Map.of());
         var e = assertThrows(IllegalArgumentException.class, () -> ServerSettings.read(config, 8001));
-        assertEquals("--decode / DECODE_MODE: expected color or grey, got 'sepia'", e.getMessage());
+        assertEquals("--decode / DECODE_MODE: expected exact or approximate, got 'sepia'", e.getMessage());
     }
 
     @Test

@@ -80,7 +80,7 @@ class FullDiskTest {
         Path storage = disk.resolve("storage");
         store = new ResultStore(storage, Clock.systemUTC());
         DetectionPipeline pipeline = new DetectionPipeline(new FaceDetector(null), store,
-                PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.GREY);
+                PipelineSettings.DEFAULT_MAX_PIXELS, DecodeMode.EXACT);
         byte[] face = SampleFrames.faceJpeg();
         Path filler = disk.resolve("filler");
         Files.write(filler, new byte[700 * 1024]); // leaves room for a few saved crops

@@ -13,6 +13,7 @@ import inferbench.proto.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.samples.ParityFrames;
 import inferbench.samples.SampleFrames;
 import inferbench.server.ServerSettings;
 import inferbench.storage.ResultStore;
@@ -71,6 +72,20 @@ class PredictTest {
 
     static float[] coords(Box b) {
         return new float[] {b.getX(), b.getY(), b.getW(), b.getH()};
+    }
+
+    /** The server's default decoding, as a user starts it: the original's answer on every parity frame. */
+    @Test
+    void answersEveryParityFrameAsTheOriginalDid() {
+        List<String> mismatches = new ArrayList<>();
+        for (ParityFrames.Frame frame : ParityFrames.all()) {
+            Detection d = server.blocking().predict(jpeg(frame.jpeg()));
+            String mismatch = frame.mismatch(d.getBoxesList().stream().map(PredictTest::coords).toList());
+            if (!mismatch.isEmpty()) {
+                mismatches.add(mismatch);
+            }
+        }
+        assertEquals(List.of(), mismatches);
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.samples.ParityFrames;
 import inferbench.samples.SampleFrames;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -60,6 +61,30 @@ class RestServerTest {
         HttpResponse<String> response = server.get("/healthz");
         assertEquals(200, response.statusCode());
         assertEquals(Map.of("status", "ok"), TestServer.json(response));
+    }
+
+    /** The server's default settings, as a user starts it: the original's answer on every parity frame. */
+    @Test
+    void answersEveryParityFrameAsTheOriginalDid() throws Exception {
+        List<String> mismatches = new ArrayList<>();
+        for (ParityFrames.Frame frame : ParityFrames.all()) {
+            HttpResponse<String> response = server.post("/predict?save=0", "image/jpeg", frame.jpeg());
+            assertEquals(200, response.statusCode(), response.body());
+            List<float[]> boxes = new ArrayList<>();
+            for (Object box : (List<?>) TestServer.json(response).get("boxes")) {
+                List<?> xywh = (List<?>) box;
+                boxes.add(new float[] {number(xywh.get(0)), number(xywh.get(1)), number(xywh.get(2)), number(xywh.get(3))});
+            }
+            String mismatch = frame.mismatch(boxes);
+            if (!mismatch.isEmpty()) {
+                mismatches.add(mismatch);
+            }
+        }
+        assertEquals(List.of(), mismatches);
+    }
+
+    private static float number(Object value) {
+        return ((Double) value).floatValue();
     }
 
     /**

@@ -1,5 +1,6 @@
 package inferbench.bench;
 
+import inferbench.samples.ParityFrames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -120,13 +121,15 @@ public final class Benchmark {
         List<WireBytes.Result> wire = options.wireCalls() == 0 ? List.of()
                 : WireBytes.measureAll(transports, servers, frames, options, progress);
         List<LinkCell> links = new LinkPass(options, progress).run(transports, servers, floor::answer);
+        List<CentreSquareParity.Row> centreSquare = links.stream().noneMatch(c -> c.sent() == Sent.CENTRE)
+                ? List.of() : CentreSquareParity.measure(ParityFrames.all(), floor::answer);
         // A cold start launches a server JVM: --quick checks one transport of each server.
         List<BenchTransport> cold = !options.quick() ? transports : transports.stream()
                 .filter(t -> transports.stream().filter(o -> o.server == t.server).findFirst().orElseThrow() == t)
                 .toList();
         List<ColdStart.Result> coldStarts = options.coldCalls() == 0 || !servers.started() ? List.of()
                 : ColdStart.runAll(cold, options, work, frames.get(0), progress);
-        return new Results(cells, wire, links, coldStarts);
+        return new Results(cells, wire, links, centreSquare, coldStarts);
     }
 
     private boolean write(RunSetup setup, Results results) throws IOException {
@@ -142,7 +145,8 @@ public final class Benchmark {
         }
         System.out.println("\n" + Headline.markdown(setup, results));
         if (!results.links().isEmpty()) {
-            System.out.println(LinkReport.markdown(results.links(), options.links(), options.frames().get(0)));
+            System.out.println(LinkReport.markdown(results.links(), options.links(), options.frames().get(0))
+                    + (results.centreSquare().isEmpty() ? "" : CentreSquareParity.markdown(results.centreSquare())));
         }
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         return verdict(results, written);

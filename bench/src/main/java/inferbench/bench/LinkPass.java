@@ -92,9 +92,10 @@ final class LinkPass {
 
     private void report(LinkCell c) {
         CellResult cell = c.cell();
-        progress.printf(Locale.ROOT, "%-18s %s %s %s %2d in flight: %6.1f req/s, overhead p50 %6.1f ms (%.2f round"
-                        + " trips)%s, %d errors, %d wrong%s%n", cell.transport(), c.link().name(), cell.size(),
-                c.sent().key, cell.concurrency(), cell.throughput(), cell.overheadP50(), c.roundTrips(),
+        progress.printf(Locale.ROOT, "%-18s %s %s %s %2d in flight: %6.1f req/s, overhead p50 %6.1f ms%s%s,"
+                        + " %d errors, %d wrong%s%n", cell.transport(), c.link().name(), cell.size(),
+                c.sent().key, cell.concurrency(), cell.throughput(), cell.overheadP50(),
+                Double.isNaN(c.roundTrips()) ? "" : String.format(Locale.ROOT, " (%.2f round trips)", c.roundTrips()),
                 c.firstCall() == null ? "" : String.format(Locale.ROOT, ", first call %.0f ms", c.firstCallMs()),
                 cell.errors(), cell.wrong(), cell.firstError().isEmpty() ? "" : " (first error: " + cell.firstError()
                         + ")");

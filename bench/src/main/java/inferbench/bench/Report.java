@@ -139,6 +139,9 @@ final class Report {
         }
         if (!results.links().isEmpty()) {
             md.append(LinkReport.markdown(results.links(), o.links(), o.frames().get(0)));
+            if (!results.centreSquare().isEmpty()) {
+                md.append(CentreSquareParity.markdown(results.centreSquare()));
+            }
         }
         if (!results.coldStarts().isEmpty()) {
             md.append("\n## Cold starts\n\nPer transport, a freshly started server of its kind (same options)")

@@ -53,8 +53,8 @@ final class LinkPass {
                             for (int c : levels) {
                                 LoadRunner.Run run = LoadRunner.run(TransportSender.factory(t, through, frames,
                                         options.save()), c, c, requests);
-                                LinkCell cell = new LinkCell(link, sent, CellResult.of(t.label, frames, c, c, run),
-                                        c == 1 ? first : null);
+                                LinkCell cell = LinkCell.of(link, sent, CellResult.of(t.label, frames, c, c, run),
+                                        run.samples(), c == 1 ? first : null);
                                 cells.add(cell);
                                 report(cell);
                             }

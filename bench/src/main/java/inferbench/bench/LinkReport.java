@@ -24,9 +24,9 @@ final class LinkReport {
                 .append("; per cell as many requests as the column says (about 1.5 s at 1 in flight, ")
                 .append(LinkPass.MIN_REQUESTS).append(" to ").append(LinkPass.MAX_REQUESTS)
                 .append(", unless --link-requests), after one uncounted request per request in flight.")
-                .append(" Overhead: end-to-end minus the server's own time, p50, at 1 in flight. Round trips: that")
-                .append(" overhead, less the time the link's rates take for the call's body bytes, over the")
-                .append(" round-trip time. First call: a new client's first call, its connect included.\n");
+                .append(" Overhead: end-to-end minus the server's own time, p50, at 1 in flight. Round trips: per")
+                .append(" request its overhead, less the time the link's rates take for its body bytes, over the")
+                .append(" round-trip time; the median. First call: a new client's first call, its connect included.\n");
         for (LinkProfile link : cells.stream().map(LinkCell::link).distinct().toList()) {
             md.append("\n### ").append(link.describe()).append("\n\n")
                     .append(table(cells.stream().filter(c -> c.link().equals(link)).toList(), options.concurrency()));

@@ -25,6 +25,18 @@ class LinkCellTest {
     }
 
     @Test
+    void eachRequestLeavesOutTheTimeForItsOwnBytesSoFramesOfTwoSizesDoNotBlurTheMedian() {
+        // 8 Mbit/s: 100,000 bytes take 100 ms, 300,000 take 300; each call waited one round trip.
+        LinkProfile slow = LinkProfiles.parse("rtt=50ms,up=8mbit");
+        List<Sample> samples = List.of(new Sample(160, 10, 100_000, 100, "", ""),
+                new Sample(360, 10, 300_000, 100, "", ""), new Sample(160, 10, 100_000, 100, "", ""));
+        CellResult cell = CellResult.of("REST multipart", FrameSets.DEFAULT, FrameSize.WEBCAM, 1, 1,
+                new LoadRunner.Run(samples, 1_000_000_000L));
+
+        assertEquals(1.0, LinkCell.of(slow, Sent.FULL, cell, samples, null).roundTrips(), 1e-9);
+    }
+
+    @Test
     void theCheckTakesLargeFramesAtOneInFlightOnLinksOfFortyMillisecondsOrMore() {
         List<LinkCell> cells = List.of(
                 cell(RTT_50, FrameSize.WEBCAM, 1, 60, 1000), // 1.2 round trips: met
@@ -51,9 +63,10 @@ class LinkCellTest {
 
     @Test
     void theTableHasAThroughputColumnPerNumberInFlightAndTheFirstCall() {
-        LinkCell one = new LinkCell(RTT_50, Sent.CENTRE, cell(RTT_50, FrameSize.WEBCAM, 1, 60, 1000).cell(),
+        LinkCell one = new LinkCell(RTT_50, Sent.CENTRE, cell(RTT_50, FrameSize.WEBCAM, 1, 60, 1000).cell(), 1.2,
                 new Sample(130, 10, 1000, 100, "", ""));
-        LinkCell four = new LinkCell(RTT_50, Sent.CENTRE, cell(RTT_50, FrameSize.WEBCAM, 4, 60, 1000).cell(), null);
+        LinkCell four = new LinkCell(RTT_50, Sent.CENTRE, cell(RTT_50, FrameSize.WEBCAM, 4, 60, 1000).cell(), 1.2,
+                null);
 
         String[] rows = LinkReport.table(List.of(four, one), List.of(4, 1)).split("\n");
 
@@ -66,8 +79,8 @@ class LinkCellTest {
     /** Ten calls of 10 ms server time and the given overhead, one second in all. */
     private static LinkCell cell(LinkProfile link, FrameSize size, int concurrency, double overheadMs, long bytes) {
         List<Sample> samples = Collections.nCopies(10, new Sample(10 + overheadMs, 10, bytes, 100, "", ""));
-        return new LinkCell(link, Sent.FULL, CellResult.of("gRPC unary", FrameSets.DEFAULT, size, concurrency,
-                concurrency, new LoadRunner.Run(samples, 1_000_000_000L)), null);
+        return LinkCell.of(link, Sent.FULL, CellResult.of("gRPC unary", FrameSets.DEFAULT, size, concurrency,
+                concurrency, new LoadRunner.Run(samples, 1_000_000_000L)), samples, null);
     }
 
     private static Frames frames(int bytes) {

@@ -42,6 +42,7 @@ final class LinkPass {
         List<LinkCell> cells = new ArrayList<>();
         for (LinkProfile link : links.profiles()) {
             progress.println("link " + link.describe());
+            long start = System.nanoTime();
             try (LinkedServers linked = LinkedServers.start(link, servers.restUrl(), servers.grpcTarget())) {
                 Servers through = Servers.at(linked.restUrl(), linked.grpcTarget());
                 for (FrameSize size : links.sizes()) {
@@ -62,6 +63,7 @@ final class LinkPass {
                     }
                 }
             }
+            progress.printf(Locale.ROOT, "link %s measured in %.0f s%n", link.name(), (System.nanoTime() - start) / 1e9);
         }
         return cells;
     }

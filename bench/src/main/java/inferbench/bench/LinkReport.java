@@ -1,6 +1,7 @@
 package inferbench.bench;
 
 import inferbench.link.LinkProfile;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,8 @@ import java.util.stream.Collectors;
 final class LinkReport {
     static final String CHART = "link-overhead.png";
     static final String CSV = "links.csv";
+    /** Below this, a round trip is shorter than the noise in the machine's own time: not worth counting in. */
+    static final Duration MIN_RTT_SHOWN = Duration.ofMillis(10);
 
     private LinkReport() {
     }
@@ -26,7 +29,9 @@ final class LinkReport {
                 .append(", unless --link-requests), after one uncounted request per request in flight.")
                 .append(" Overhead: end-to-end minus the server's own time, p50, at 1 in flight. Round trips: per")
                 .append(" request its overhead, less the time the link's rates take for its body bytes, over the")
-                .append(" round-trip time; the median. First call: a new client's first call, its connect included.\n");
+                .append(" round-trip time; the median (not shown for links under ").append(MIN_RTT_SHOWN.toMillis())
+                .append(" ms, whose round trip is shorter than the noise in the machine's own time). First call: a")
+                .append(" new client's first call, its connect included.\n");
         for (LinkProfile link : cells.stream().map(LinkCell::link).distinct().toList()) {
             md.append("\n### ").append(link.describe()).append("\n\n")
                     .append(table(cells.stream().filter(c -> c.link().equals(link)).toList(), options.concurrency()));
@@ -54,7 +59,8 @@ final class LinkReport {
             CellResult cell = row.cell();
             md.append("| ").append(cell.size()).append(" | ").append(row.sent().label).append(" | ")
                     .append(cell.transport()).append(" | ").append(Report.fixed(cell.overheadP50(), 1)).append(" | ")
-                    .append(Report.fixed(row.roundTrips(), 2)).append(" | ");
+                    .append(row.link().rtt().compareTo(MIN_RTT_SHOWN) < 0 ? "" : Report.fixed(row.roundTrips(), 2))
+                    .append(" | ");
             for (int level : levels) {
                 md.append(same.stream().filter(c -> c.cell().concurrency() == level).findFirst()
                         .map(c -> Report.fixed(c.cell().throughput(), 1)).orElse("")).append(" | ");

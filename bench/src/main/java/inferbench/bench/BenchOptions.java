@@ -75,7 +75,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    curve (default 128; --quick: 3, for one transport of each
                                    server; 0: none); only with servers the benchmark starts
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
-            %s              --transports LIST    some of %s (default: all)
+            %s
+              --transports LIST    some of %s (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
               --server-args "..."  more flags for both servers and the floor, e.g. "--decode approximate"
               --expect WHOSE       original: every reply must be the original's answer (its decoding,
@@ -98,7 +99,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --soak N             leak check instead: N requests per server, RSS after 1,000 and after N
             Exits 1 when a request failed or was answered wrongly, or a server the benchmark started
             does not offer a transport.
-            """.formatted(FrameSets.MAX_IMAGES, LinkOptions.USAGE, BenchTransport.keys(), LinkOptions.GUARD_LINK,
+            """.formatted(FrameSets.MAX_IMAGES, LinkOptions.USAGE.stripTrailing(), BenchTransport.keys(), LinkOptions.GUARD_LINK,
             RoundTrips.LIMIT);
 
     public static BenchOptions parse(String[] args) {

@@ -25,9 +25,9 @@ record LinkOptions(List<LinkProfile> profiles, List<FrameSize> sizes, List<Integ
     static final List<FrameSize> GUARD_SIZES = List.of(FrameSize.WEBCAM, new FrameSize(1920, 1080));
 
     static final String USAGE = """
-              --link LIST          measure every transport through emulated links too: profiles (%s,
-                                   all), custom ones such as rtt=50ms,up=10mbit,down=40mbit,jitter=2ms,
-                                   or none (default %s)
+              --link LIST          measure every transport through emulated links too: profiles
+                                   (%s, all), custom ones such as
+                                   rtt=50ms,up=10mbit,down=40mbit,jitter=2ms, or none (default %s)
               --link-sizes LIST    frame sizes over the links (default 640x480,1280x720,1920x1080;
                                    --quick: 1280x720,1920x1080)
               --link-concurrency LIST  requests in flight over the links (default 1,4; --quick: 1)

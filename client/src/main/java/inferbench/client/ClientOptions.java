@@ -49,8 +49,9 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                                 past it the panel shows "no answer within S s" and goes on
               --grpc-deadline D how a unary call's time limit is kept (GRPC_DEADLINE, default on): on,
                                 a gRPC deadline; off, none (the waiting thread cancels the call)
-              --link L          reach both servers through an emulated link (LINK), a relay each: a
-                                profile (%s) or rtt=50ms,up=10mbit,down=40mbit,jitter=2ms
+              --link L          reach both servers through an emulated link (LINK), a relay each:
+                                a profile (%s) or a custom one such as
+                                rtt=50ms,up=10mbit,down=40mbit,jitter=2ms
               --send WHAT       full (default) or centre (SEND): only the centre square of each frame,
                                 the part the servers look at, JPEG-encoded at --quality
             %s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)

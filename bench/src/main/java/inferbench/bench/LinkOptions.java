@@ -32,7 +32,7 @@ record LinkOptions(List<LinkProfile> profiles, List<FrameSize> sizes, List<Integ
                                    --quick: 1280x720,1920x1080)
               --link-concurrency LIST  requests in flight over the links (default 1,4; --quick: 1)
               --link-requests N    measured requests per link cell (default: as many as take about
-                                   1.5 s at 1 in flight, 5 to 20; --quick: 5)
+                                   1 s at 1 in flight, 5 to 20; --quick: 5)
               --send LIST          what of each frame goes over the links: full, centre (only the
                                    centre square the servers look at), or full,centre (default full)
             """.formatted(LinkProfiles.names(), GUARD_LINK);

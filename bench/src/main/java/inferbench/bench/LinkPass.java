@@ -21,7 +21,7 @@ import java.util.function.Function;
  */
 final class LinkPass {
     /** About this long per cell at 1 in flight, between {@link #MIN_REQUESTS} and {@link #MAX_REQUESTS} requests. */
-    static final double CELL_MS = 1500;
+    static final double CELL_MS = 1000;
     static final int MIN_REQUESTS = 5;
     static final int MAX_REQUESTS = 20;
     /** What the estimate allows for the server's own time and the client's. */

@@ -24,7 +24,7 @@ final class LinkReport {
                 .append(" connections, bytes in order, the jitter; a new connection's connect costs a round trip;")
                 .append(" packet loss and TCP's congestion control are not emulated). The ").append(frameSet)
                 .append(" frames, ").append(options.sent().stream().map(s -> s.label).collect(Collectors.joining(" and ")))
-                .append("; per cell as many requests as the column says (about 1.5 s at 1 in flight, ")
+                .append("; per cell as many requests as the column says (about 1 s at 1 in flight, ")
                 .append(LinkPass.MIN_REQUESTS).append(" to ").append(LinkPass.MAX_REQUESTS)
                 .append(", unless --link-requests), after one uncounted request per request in flight.")
                 .append(" Overhead: end-to-end minus the server's own time, p50, at 1 in flight. Round trips: per")

@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * <p>Order of work: servers start first, on an idle machine, so their startup time is fair;
  * then the frames are encoded, their answers and in-process times taken, and each transport
  * probed once; then the measured cells ({@link Cells}); then the bytes on the wire, through a
- * relay; then the cold starts, each on a server of its own.
+ * relay; then every transport over emulated links ({@link LinkPass}); then the cold starts, each
+ * on a server of its own.
  */
 public final class Benchmark {
     private final BenchOptions options;

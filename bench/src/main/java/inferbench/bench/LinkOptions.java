@@ -47,10 +47,18 @@ record LinkOptions(List<LinkProfile> profiles, List<FrameSize> sizes, List<Integ
         }
         return new LinkOptions(profiles,
                 list(config.get("link-sizes", null, quick ? "1280x720,1920x1080" : "640x480,1280x720,1920x1080"),
-                        FrameSize::parse),
+                        LinkOptions::size),
                 list(config.get("link-concurrency", null, quick ? "1" : "1,4"), BenchOptions::positive),
                 config.getInt("link-requests", null, quick ? 5 : 0, 1),
                 list(config.get("send", null, Sent.FULL.key), Sent::parse).stream().distinct().toList());
+    }
+
+    private static FrameSize size(String text) {
+        try {
+            return FrameSize.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--link-sizes: " + e.getMessage().replaceFirst("^--size: ", ""));
+        }
     }
 
     private static <T> List<T> list(String text, Function<String, T> parse) {

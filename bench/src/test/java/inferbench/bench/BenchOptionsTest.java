@@ -54,6 +54,7 @@ class BenchOptionsTest {
         assertTrue(BenchOptions.parse(new String[] {"--link", "none"}).links().profiles().isEmpty());
         assertRefusedSaying("--link: unknown link 'lte': use loopback, lan, wifi, 4g, wan", "--link", "lte");
         assertRefusedSaying("--send: expected full or centre, got 'crop'", "--send", "crop");
+        assertRefusedSaying("--link-sizes: expected WIDTHxHEIGHT", "--link-sizes", "720p");
     }
 
     @Test

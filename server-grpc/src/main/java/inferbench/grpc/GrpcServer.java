@@ -50,13 +50,18 @@ public final class GrpcServer implements ServerMain.Server {
 
     /**
      * The HTTP/2 flow-control window, per connection and per call: what a client may send ahead
-     * of what the server has read. grpc-java's default (1 MiB, grown up to 8 MiB on a busy
-     * connection) lets every connection park megabytes the server has not asked for, such as the
-     * next frame of a stream whose frame in hand is being detected; a fixed window bounds that.
-     * About one webcam frame: a smaller one makes the client wait for window updates in the
-     * middle of each frame.
+     * of what the server has read. Twice the largest message and its 5-byte prefix: Netty gives
+     * the window back once half of it has been read, so what a client has left never falls
+     * below one whole message, and no frame waits a round trip for a window update in its
+     * middle, even right after another (a smaller window costs a round trip per window on a
+     * real link; docs/protocols.md). Only a call that is not reading holds bytes unread in it: a
+     * stream whose frame is being detected (at most workers + queue of them), or one whose
+     * client stops reading its answers, which {@link UnfinishedCalls} ends.
      */
-    static final int FLOW_CONTROL_WINDOW = 256 * 1024;
+    static int flowControlWindow(long maxBodyBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, 2 * (maxBodyBytes + 5));
+    }
+
     /**
      * A client may ping at most this often, and only while it has calls open; past that grpc
      * ends the connection (GOAWAY ENHANCE_YOUR_CALM). grpc-java's default, stated here.
@@ -105,6 +110,7 @@ public final class GrpcServer implements ServerMain.Server {
         RequestLimits limits = settings.limits();
         ClientErrorLog clientErrors = new ClientErrorLog(errorLog, NAME + ": ", ClientErrorLog.INTERVAL);
         GRPC_STREAM_LOG.setLevel(Level.SEVERE);
+        WrongProtocolFilter.LOGGER.setFilter(new WrongProtocolFilter(clientErrors));
         this.settings = settings;
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "grpc-worker-");
         this.service = new InferenceService(pipeline, workers);
@@ -130,7 +136,7 @@ public final class GrpcServer implements ServerMain.Server {
                 .maxConnectionAge(connectionAge.age().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(connectionAge.grace().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
-                .flowControlWindow(FLOW_CONTROL_WINDOW)
+                .flowControlWindow(flowControlWindow(limits.maxBodyBytes()))
                 .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)

@@ -15,10 +15,20 @@ import io.grpc.Status;
  * after they have sent.
  */
 final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardingServerCall<ReqT, RespT> {
+    private final boolean clientStreams;
+    private final Runnable notReading;
     private boolean closed;
 
-    GuardedCall(ServerCall<ReqT, RespT> call) {
+    /**
+     * @param notReading run when a call whose client sends a stream finds, after sending an
+     *                   answer, that its client has stopped reading them (more than grpc's
+     *                   32 KiB of answers wait unsent): such a call is not reading either, and
+     *                   its client could fill its flow-control window with frames nobody reads
+     */
+    GuardedCall(ServerCall<ReqT, RespT> call, Runnable notReading) {
         super(call);
+        this.clientStreams = !call.getMethodDescriptor().getType().clientSendsOneMessage();
+        this.notReading = notReading;
     }
 
     /** True once this server's code has closed the call (answered it, refused it, ended it). */
@@ -46,6 +56,9 @@ final class GuardedCall<ReqT, RespT> extends ForwardingServerCall.SimpleForwardi
     public synchronized void sendMessage(RespT message) {
         if (!closed) {
             super.sendMessage(message);
+            if (clientStreams && !isReady()) {
+                notReading.run();
+            }
         }
     }
 

@@ -28,7 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     frames, not stall in the middle of one); a late call is ended (DEADLINE_EXCEEDED);
  * <li>the messages still arriving hold at most {@code --message-memory} bytes together
  *     ({@link MessageMemory}); past it the calls whose message has been arriving the longest
- *     are ended (RESOURCE_EXHAUSTED).
+ *     are ended (RESOURCE_EXHAUSTED);
+ * <li>a stream whose client stops reading its answers is ended (RESOURCE_EXHAUSTED): it reads
+ *     no more frames, and its client could park a flow-control window of them in the server.
  * </ul>
  * A stop ends at once every call with no admitted work: those still waiting for their message,
  * and health watches and reflection streams, which never end by themselves.
@@ -50,6 +52,7 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
     private final Status tooManyCalls;
     private final Status late;
     private final Status overMemory;
+    private final Status notReading;
     private final MessageMemory<CallWatch> memory;
     private final AtomicInteger openCount = new AtomicInteger();
     private final Set<CallWatch> open = ConcurrentHashMap.newKeySet();
@@ -76,6 +79,8 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
         this.overMemory = Status.RESOURCE_EXHAUSTED.withDescription("server busy: messages arriving at once"
                 + " would hold more than " + limits.messageMemoryBytes() + " bytes (--message-memory), and this call's"
                 + " had been arriving the longest; retry shortly");
+        this.notReading = Status.RESOURCE_EXHAUSTED.withDescription("the client is not reading its answers (more"
+                + " than 32 KiB of them wait unsent): the stream is ended");
         // A tenth of the timeout, between 0.1 and 1 s: a late call ends at most that much after its deadline.
         long sweep = Math.max(100, Math.min(1000, limits.bodyTimeout().toMillis() / 10));
         clock.scheduleWithFixedDelay(this::endLateCalls, sweep, sweep, TimeUnit.MILLISECONDS);
@@ -90,7 +95,8 @@ final class UnfinishedCalls extends ServerStreamTracer.Factory implements Server
     public <ReqT, RespT> ServerCall.Listener<ReqT> interceptCall(ServerCall<ReqT, RespT> call, Metadata headers,
                                                                  ServerCallHandler<ReqT, RespT> next) {
         CallWatch watch = CallWatch.current();
-        GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call);
+        GuardedCall<ReqT, RespT> guarded = new GuardedCall<>(call,
+                () -> end(watch, notReading, "client not reading its answers, stream ended"));
         watch.watch(guarded);
         ServerCall.Listener<ReqT> handler = admit(watch) ? next.startCall(guarded, headers)
                 : new ServerCall.Listener<>() { };

@@ -23,6 +23,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerStreamTracer;
 import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -38,6 +39,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -155,53 +157,109 @@ class PredictStreamTest {
     /**
      * A client that sends whenever its transport is ready is held back by the server: the frames
      * it has sent and not had answered stay within what one HTTP/2 flow-control window carries
-     * ({@link GrpcServer#FLOW_CONTROL_WINDOW}), plus the one the server holds, one in the client's
-     * buffer and answers on their way back. Never the whole video.
+     * ({@link GrpcServer#flowControlWindow}, from --max-body, here a little over one frame), plus
+     * the one the server holds, one in the client's buffer and answers on their way back. Never
+     * the whole video.
      */
     @Test
-    void holdsBackAClientThatSendsWheneverItsTransportIsReady() throws Exception {
-        int total = 12; // three times the bound below: a client not held back has all of them in flight
+    void holdsBackAClientThatSendsWheneverItsTransportIsReady(@TempDir Path otherStorage) throws Exception {
+        int maxBody = face.getSerializedSize() + 1000;
+        int windowBound = GrpcServer.flowControlWindow(maxBody) / face.getSerializedSize() + 4;
+        int total = 3 * windowBound; // a client not held back has all of them in flight
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
         Answers answers = new Answers();
-        server.async().predictStream(new ClientResponseObserver<Image, Detection>() {
-            private ClientCallStreamObserver<Image> out;
+        try (TestServer small = TestServer.start(otherStorage, "--workers", "2", "--max-body", String.valueOf(maxBody))) {
+            small.async().predictStream(new ClientResponseObserver<Image, Detection>() {
+                private ClientCallStreamObserver<Image> out;
 
-            @Override
-            public void beforeStart(ClientCallStreamObserver<Image> requestStream) {
-                out = requestStream;
-                out.setOnReadyHandler(() -> {
-                    while (out.isReady() && sent.get() < total) {
-                        out.onNext(face);
-                        mostInFlight.accumulateAndGet(sent.incrementAndGet() - answers.list.size(), Math::max);
-                    }
-                    if (sent.get() == total) {
-                        sent.incrementAndGet(); // completed once
-                        out.onCompleted();
-                    }
-                });
-            }
+                @Override
+                public void beforeStart(ClientCallStreamObserver<Image> requestStream) {
+                    out = requestStream;
+                    out.setOnReadyHandler(() -> {
+                        while (out.isReady() && sent.get() < total) {
+                            out.onNext(face);
+                            mostInFlight.accumulateAndGet(sent.incrementAndGet() - answers.list.size(), Math::max);
+                        }
+                        if (sent.get() == total) {
+                            sent.incrementAndGet(); // completed once
+                            out.onCompleted();
+                        }
+                    });
+                }
 
-            @Override
-            public void onNext(Detection detection) {
-                answers.onNext(detection);
-            }
+                @Override
+                public void onNext(Detection detection) {
+                    answers.onNext(detection);
+                }
 
-            @Override
-            public void onError(Throwable t) {
-                answers.onError(t);
-            }
+                @Override
+                public void onError(Throwable t) {
+                    answers.onError(t);
+                }
 
-            @Override
-            public void onCompleted() {
-                answers.onCompleted();
-            }
-        });
-        assertEquals(Status.Code.OK, answers.end().getCode());
+                @Override
+                public void onCompleted() {
+                    answers.onCompleted();
+                }
+            });
+            assertEquals(Status.Code.OK, answers.end().getCode());
+        }
         assertEquals(total, answers.list.size());
-        int windowBound = GrpcServer.FLOW_CONTROL_WINDOW / face.getSerializedSize() + 4;
         assertTrue(mostInFlight.get() <= windowBound,
                 "frames sent and not answered: " + mostInFlight.get() + ", bound " + windowBound);
+    }
+
+    /**
+     * A client that sends frames and stops reading the answers would leave the stream waiting,
+     * not reading, while the client fills its flow-control window (twice --max-body) with frames
+     * nobody reads. The server ends such a stream: the client's receive window (64 KiB here) and
+     * 32 KiB more of answers wait unsent, and the stream ends with RESOURCE_EXHAUSTED saying why.
+     * Frames that fail at once (empty), so that thousands of answers pile up in a moment.
+     */
+    @Test
+    void endsAStreamWhoseClientStopsReadingItsAnswers() throws Exception {
+        ManagedChannel slowReader = NettyChannelBuilder.forAddress("127.0.0.1", server.server.port())
+                .usePlaintext().flowControlWindow(65535).build();
+        try {
+            Answers answers = new Answers();
+            AtomicReference<ClientCallStreamObserver<Image>> out = new AtomicReference<>();
+            InferenceGrpc.newStub(slowReader).withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .predictStream(new ClientResponseObserver<Image, Detection>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<Image> requestStream) {
+                            requestStream.disableAutoRequestWithInitial(0); // reads no answer
+                            out.set(requestStream);
+                        }
+
+                        @Override
+                        public void onNext(Detection detection) {
+                            answers.onNext(detection);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            answers.onError(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            answers.onCompleted();
+                        }
+                    });
+            Image empty = jpeg(new byte[0]);
+            for (int i = 0; i < 5000; i++) {
+                out.get().onNext(empty);
+            }
+            server.errorLog.await(line -> line.contains("client not reading its answers"), 1, Duration.ofSeconds(20));
+            out.get().request(Integer.MAX_VALUE); // now read: the answers sent, then the end
+            Status end = answers.end();
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, end.getCode());
+            assertTrue(end.getDescription().startsWith("the client is not reading its answers"), end.getDescription());
+            assertTrue(answers.list.size() < 5000, answers.list.size() + " answers");
+        } finally {
+            slowReader.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test

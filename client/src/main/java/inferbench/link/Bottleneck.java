@@ -23,8 +23,8 @@ final class Bottleneck {
         return freeAt;
     }
 
-    /** Bytes per millisecond at this rate, within [min, max]: how much a relay reads at a time. */
-    int chunk(int min, int max) {
+    /** Bytes per millisecond at this rate, within [min, max]: how much the relay delivers at a time. */
+    int segment(int min, int max) {
         return bitsPerSecond == 0 ? max : (int) Math.max(min, Math.min(max, bitsPerSecond / 8_000));
     }
 }

@@ -12,10 +12,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * One direction of one connection through the link. A reader thread takes what one side writes,
- * a chunk at a time, and stamps each chunk with its delivery time: when the {@link Bottleneck}
- * has sent it, plus the one-way delay, plus jitter, and never before the chunk ahead of it (so
- * nothing is reordered). A writer thread hands each chunk to the other side at that time.
+ * One direction of one connection through the link. A reader thread takes what one side writes
+ * and stamps each chunk with its delivery time: when the {@link Bottleneck} has sent it, plus
+ * the one-way delay, plus jitter, and never before the chunk ahead of it (so nothing is
+ * reordered). A writer thread hands each chunk to the other side at that time.
  *
  * <p>A line holds at most {@link #MAX_HELD} bytes that have been read and not yet delivered: the
  * link's buffer. Beyond it the reader stops reading, the kernel's buffers fill up, and the
@@ -25,11 +25,12 @@ final class DelayLine {
     /** Per line; without a rate limit it also caps the line at 4 MiB per one-way delay. */
     static final int MAX_HELD = 4 << 20;
     /** One TCP segment: the least a slow link delivers at a time. */
-    private static final int MIN_CHUNK = 1460;
-    private static final int MAX_CHUNK = 64 * 1024;
+    private static final int MIN_SEGMENT = 1460;
+    /** What one read takes at most: all that waits, so a reader late on a busy machine does not idle the link. */
+    private static final int MAX_READ = 64 * 1024;
 
-    /** {@code length} -1 is the end of the stream. */
-    private record Chunk(byte[] bytes, int length, long deliverAt) {
+    /** Part of what one read took; {@code length} -1 is the end of the stream. */
+    private record Chunk(byte[] bytes, int offset, int length, long deliverAt) {
     }
 
     private final Socket from;
@@ -68,26 +69,35 @@ final class DelayLine {
         threads.execute(this::write);
     }
 
+    /**
+     * Reads all that waits (up to {@link #MAX_READ}) and cuts it into segments of about a
+     * millisecond at the link's rate, each sent after the one before it and delivered on its own,
+     * so the receiver gets a slow link's bytes bit by bit.
+     */
     private void read() {
-        int chunk = bottleneck.chunk(MIN_CHUNK, MAX_CHUNK);
+        int segment = bottleneck.segment(MIN_SEGMENT, MAX_READ);
         try {
             InputStream in = from.getInputStream();
             while (true) {
-                held.acquire(chunk);
-                byte[] bytes = new byte[chunk];
+                held.acquire(MAX_READ);
+                byte[] bytes = new byte[MAX_READ];
                 int n = in.read(bytes);
                 long now = System.nanoTime();
                 if (n < 0) {
-                    held.release(chunk);
-                    chunks.put(new Chunk(null, -1, deliveryTime(now)));
+                    held.release(MAX_READ);
+                    chunks.put(new Chunk(null, 0, -1, deliveryTime(now)));
                     return;
                 }
-                held.release(chunk - n);
-                chunks.put(new Chunk(bytes, n, deliveryTime(bottleneck.transmit(Math.max(now, notBefore), n))));
+                held.release(MAX_READ - n);
+                for (int at = 0; at < n; at += segment) {
+                    int length = Math.min(segment, n - at);
+                    long sent = bottleneck.transmit(Math.max(now, notBefore), length);
+                    chunks.put(new Chunk(bytes, at, length, deliveryTime(sent)));
+                }
             }
         } catch (IOException e) {
             onFailure.run();
-            chunks.add(new Chunk(null, -1, System.nanoTime())); // lets the writer end
+            chunks.add(new Chunk(null, 0, -1, System.nanoTime())); // lets the writer end
         } catch (InterruptedException e) {
             // the relay is closing
         }
@@ -116,7 +126,7 @@ final class DelayLine {
                     onEnd.run();
                     return;
                 }
-                out.write(chunk.bytes(), 0, chunk.length());
+                out.write(chunk.bytes(), chunk.offset(), chunk.length());
                 held.release(chunk.length());
             }
         } catch (IOException e) {

@@ -84,7 +84,7 @@ class OtherServersTest {
         try (PartialServers smallWindow = new PartialServers(floor::answer, 64 * 1024)) {
             boolean passed = run(smallWindow, out, "--quick", "--wire-calls", "0",
                     "--transports", "rest-multipart,grpc-unary", "--link", "rtt=40ms", "--link-sizes", "1280x720",
-                    "--link-requests", "3");
+                    "--link-requests", "2");
 
             String md = Files.readString(out.resolve("results.md"));
             assertFalse(passed, "a 64 KiB window makes a 1280x720 frame wait for window updates:\n" + md);

@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What the two gRPC transports share: the channel's life, and the messages to and from Reply. */
-final class GrpcWire {
+/**
+ * What the gRPC transports share (the client's two, and the benchmark's unary call without a
+ * deadline): the channel's life, and the messages to and from Reply.
+ */
+public final class GrpcWire {
     private GrpcWire() {
     }
 
@@ -28,7 +31,7 @@ final class GrpcWire {
      * ever happens (docs/benchmark.md says what it costs). A call that fails is reported, and
      * the caller moves on.
      */
-    static ManagedChannel openChannel(String target) {
+    public static ManagedChannel openChannel(String target) {
         return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
                 .directExecutor()
                 .disableRetry()
@@ -36,7 +39,7 @@ final class GrpcWire {
     }
 
     /** Lets in-flight calls finish for a moment, then cuts the rest. */
-    static void closeChannel(ManagedChannel channel) {
+    public static void closeChannel(ManagedChannel channel) {
         channel.shutdown();
         try {
             if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -53,7 +56,7 @@ final class GrpcWire {
      * ({@code UnsafeByteOperations.unsafeWrap}) was measured and saves too little to be worth the
      * "unsafe" (docs/performance-notes.md).
      */
-    static Image image(byte[] jpeg, boolean save) {
+    public static Image image(byte[] jpeg, boolean save) {
         return Image.newBuilder()
                 .setData(ByteString.copyFrom(jpeg))
                 .setMime("image/jpeg")
@@ -61,7 +64,7 @@ final class GrpcWire {
                 .build();
     }
 
-    static Reply reply(Detection detection, long requestBytes) {
+    public static Reply reply(Detection detection, long requestBytes) {
         long responseBytes = detection.getSerializedSize();
         if (!detection.getError().isEmpty()) {
             return Reply.refused(detection.getError(), requestBytes, responseBytes);
@@ -87,7 +90,7 @@ final class GrpcWire {
      *
      * @param method the method called, such as "PredictStream"
      */
-    static Reply failure(Throwable error, ManagedChannel channel, long requestBytes, String method)
+    public static Reply failure(Throwable error, ManagedChannel channel, long requestBytes, String method)
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
         if ((status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)

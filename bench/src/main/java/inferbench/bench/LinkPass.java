@@ -97,7 +97,8 @@ final class LinkPass {
         progress.printf(Locale.ROOT, "%-18s %s %s %s %2d in flight: %6.1f req/s, overhead p50 %6.1f ms%s%s,"
                         + " %d errors, %d wrong%s%n", cell.transport(), c.link().name(), cell.size(),
                 c.sent().key, cell.concurrency(), cell.throughput(), cell.overheadP50(),
-                Double.isNaN(c.roundTrips()) ? "" : String.format(Locale.ROOT, " (%.2f round trips)", c.roundTrips()),
+                Double.isNaN(c.roundTrips()) ? "" : String.format(Locale.ROOT, " (%.2f round trips, fewest %.2f)",
+                        c.roundTrips(), c.fewestRoundTrips()),
                 c.firstCall() == null ? "" : String.format(Locale.ROOT, ", first call %.0f ms", c.firstCallMs()),
                 cell.errors(), cell.wrong(), cell.firstError().isEmpty() ? "" : " (first error: " + cell.firstError()
                         + ")");

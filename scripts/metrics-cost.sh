@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 ROUNDS=${1:-5}
 OUT=${OUT:-bench/target/metrics-cost}
 ARGS=(--transports rest-multipart-tuned,grpc-unary,grpc-stream --frames default --concurrency 1,2
-  --requests 300 --first-warmup 1000 --wire-calls 0 --cold-calls 0)
+  --requests 300 --first-warmup 1000 --wire-calls 0 --cold-calls 0 --link none)
 
 for jar in server-rest/target/server-rest.jar server-grpc/target/server-grpc.jar bench/target/bench.jar; do
   [ -f "$jar" ] || { echo "metrics-cost: $jar is missing: run make build" >&2; exit 1; }

@@ -103,11 +103,11 @@ wait_healthy "$prometheus_pid" 60 curl -sf "http://127.0.0.1:$prometheus_port/-/
 step "$(prometheus --version 2>&1 | head -n 1) on 127.0.0.1:$prometheus_port, scraping both every second; promtool check config and rules pass"
 
 # -- 2 to 4: the benchmark's traffic, then what Prometheus made of it ------------------------------
-# One cell per server, one frame (the sample photo, so the latencies have one mode), no warm-up:
-# each server gets the benchmark's probe and its REQUESTS.
+# One cell per server, one frame (the sample photo, so the latencies have one mode), no warm-up
+# and no emulated link: each server gets the benchmark's probe and its REQUESTS.
 java -jar bench/target/bench.jar --rest "http://127.0.0.1:$rest_port/predict" --grpc "127.0.0.1:$grpc_port" \
   --transports rest-multipart-tuned,grpc-unary --frames samples/face.jpg --concurrency 1 --requests "$REQUESTS" \
-  --warmup 0 --first-warmup 0 --wire-calls 0 --cold-calls 0 --workers 2 --out "$work/bench" \
+  --warmup 0 --first-warmup 0 --wire-calls 0 --cold-calls 0 --link none --workers 2 --out "$work/bench" \
   >"$work/bench.log" 2>&1 || die "the benchmark failed"
 grep -E "^(REST tuned|gRPC unary) " "$work/bench.log" | sed 's/^/metrics:   /'
 javac -d "$work/classes" -cp "client/target/lib/*" scripts/MetricsCheck.java || die "scripts/MetricsCheck.java does not compile"

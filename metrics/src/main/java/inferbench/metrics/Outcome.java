@@ -18,9 +18,9 @@ public enum Outcome {
     TOO_LARGE,
     /** Refused for capacity: no worker or queue place, the memory of requests arriving, --max-calls. */
     BUSY,
-    /** A deadline passed: the body or message did not arrive in time, or the client's own deadline. */
+    /** The body or message did not arrive within the server's deadline (--body-timeout). */
     TIMEOUT,
-    /** The client left, or stopped reading its answer, before it was answered. */
+    /** The client left (gave up, or its own deadline passed), or stopped reading, before it was answered. */
     CLIENT_GONE,
     /** Refused or ended because the server was stopping. */
     SHUTTING_DOWN,

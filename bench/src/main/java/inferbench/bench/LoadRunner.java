@@ -43,7 +43,7 @@ final class LoadRunner {
         return run(senders, threads, warmup, requests, () -> { });
     }
 
-    /** Measures exactly {@code requests} requests; {@code counting} runs after the warm-up, before the first of them. */
+    /** Measures exactly {@code requests} requests; {@code counting} runs after the warm-up, before the first. */
     static Run run(Sender.Factory senders, int threads, int warmup, int requests, Runnable counting)
             throws InterruptedException {
         return run(senders, threads, warmup, requests, Long.MAX_VALUE,

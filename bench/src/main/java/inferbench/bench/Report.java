@@ -14,8 +14,8 @@ import java.util.Map;
 final class Report {
     static final String CSV_HEADER = "frames,size,transport,concurrency,threads,requests,errors,wrong,seconds,"
             + "throughput_rps,floor_ratio,e2e_p50_ms,e2e_p90_ms,e2e_p99_ms,e2e_max_ms,server_p50_ms,overhead_p50_ms,"
-            + "request_bytes,reply_bytes,first_error,first_wrong,e2e_mean_ms,server_requests,server_mean_ms,queue_mean_ms,"
-            + "detection_mean_ms";
+            + "request_bytes,reply_bytes,first_error,first_wrong,e2e_mean_ms,server_requests,server_mean_ms,"
+            + "queue_mean_ms,detection_mean_ms";
 
     private Report() {
     }

@@ -21,9 +21,9 @@ import java.util.function.Function;
  * JVM), with the JVM's and the process's own metrics beside them. docs/metrics.md lists them.
  *
  * <p>Each server's metrics (inferbench.rest.metrics, inferbench.grpc.metrics) tell it how each
- * request ended and, as the worker pool's observer, what each detection took and found; the pool's
- * and the limits' state is read when Prometheus scrapes. Every counter and histogram is created at zero, so a rate is defined from
- * the first scrape.
+ * request ended and, as the worker pool's observer, what each detection took and found; the
+ * pool's and the limits' state is read when Prometheus scrapes. Every counter and histogram is
+ * created at zero, so a rate is defined from the first scrape.
  */
 public final class ServerMetrics {
     /**
@@ -31,8 +31,8 @@ public final class ServerMetrics {
      * 20 to 40 ms, so a quantile is known to within a few milliseconds there; coarser where a
      * request is slow, finer for a wait for a worker, usually under a millisecond.
      */
-    public static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.045, 0.05,
-        0.06, 0.07, 0.08, 0.09, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2};
+    public static final double[] SECONDS = {0.001, 0.0025, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.035, 0.04, 0.045,
+        0.05, 0.06, 0.07, 0.08, 0.09, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75, 1, 1.5, 2};
     /** Request sizes, 1 KiB to the 16 MiB of --max-body's default, by powers of 4: a webcam frame is 100 to 500 kB. */
     public static final double[] BYTES = {1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20, 1 << 22, 1 << 24};
 

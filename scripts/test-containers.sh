@@ -558,7 +558,7 @@ scale_out() {
   done
   await_prometheus 'sum(inferbench_requests_total{job="rest-replica",outcome="ok"})' $n || return 1
   await_prometheus 'sum(inferbench_requests_total{job="grpc-replica",outcome="ok"})' $n || return 1
-  say "   Prometheus ($(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/status/buildinfo" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')): rest, grpc and 2 + 2 replicas up; inferbench_requests_total $n per protocol over the replicas; p50 REST $(prometheus_value 'protocol:inferbench_request_duration_seconds:p50_1m{protocol="rest"}') s, gRPC $(prometheus_value 'protocol:inferbench_request_duration_seconds:p50_1m{protocol="grpc"}') s"
+  say "   Prometheus ($(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/status/buildinfo" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')): rest, grpc and 2 + 2 replicas up; inferbench_requests_total $n per protocol over the replicas, their p50 $(prometheus_value 'histogram_quantile(0.5, sum(inferbench_request_duration_seconds_bucket{job="rest-replica"}) by (le))') s (REST) and $(prometheus_value 'histogram_quantile(0.5, sum(inferbench_request_duration_seconds_bucket{job="grpc-replica"}) by (le))') s (gRPC)"
 
   local status
   for id in "${rest_ids[0]}" "${grpc_ids[0]}"; do

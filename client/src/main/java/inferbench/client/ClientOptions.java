@@ -6,6 +6,7 @@ import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
 import inferbench.config.Config;
 import inferbench.samples.SampleFrames;
+import inferbench.tls.ClientTls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +19,12 @@ import java.time.Duration;
  * @param grpcTimeLimit how a unary gRPC call's time limit is kept: a gRPC deadline, or the waiting thread
  * @param screenshot   where to write the rendered window, or null for the interactive window
  * @param frames       frames to run before the screenshot
+ * @param tls          TLS for both protocols, or {@link ClientTls#PLAINTEXT}
  */
 public record ClientOptions(URI rest, String grpc, String source, Controls.Mode mode, boolean save, int fps,
                             int quality, boolean grpcStream, RestTransport.Client restClient,
                             Duration timeout, GrpcUnaryTransport.TimeLimit grpcTimeLimit, Path screenshot,
-                            int frames) {
+                            int frames, ClientTls tls) {
 
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     /** Longer than any frame takes on a loaded machine; past it a stalled server is better reported. */
@@ -34,8 +36,9 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
             Sends the same camera frames to the REST and the gRPC server and shows both answers side
             by side. Keys: %s.
 
-              --rest URL        REST server (REST_URL, default http://localhost:8001/predict); a
-                                base address such as http://localhost:8001 means its /predict
+              --rest URL        REST server (REST_URL, default http://localhost:8001/predict, with
+                                --tls https://...); a base address such as http://localhost:8001
+                                means its /predict
               --grpc HOST:PORT  gRPC server (GRPC_TARGET, default localhost:50051)
               --grpc-mode M     unary (Predict, one call per frame, default) or stream (PredictStream,
                                 one long-lived call)
@@ -45,7 +48,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                                 past it the panel shows "no answer within S s" and goes on
               --grpc-deadline D how a unary call's time limit is kept (GRPC_DEADLINE, default on): on,
                                 a gRPC deadline; off, none (the waiting thread cancels the call)
-            %s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
+            %s%s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
               --save            start with saving on (the servers store each frame)
               --fps N           frames per second read from the source (default 30)
               --quality N       JPEG quality of the frames sent, 1-100 (default 95)
@@ -53,15 +56,20 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                                 works without a display (the window is shown only if there is one)
               --frames N        frames for --screenshot (default 60)
               --help            this text
-            """.formatted(Controls.KEYS, FrameSources.USAGE);
+            """.formatted(Controls.KEYS, ClientTls.USAGE, FrameSources.USAGE);
 
     public static ClientOptions read(Config config) {
-        String restUrl = config.get("rest", "REST_URL", "http://localhost:8001/predict");
+        ClientTls tls = ClientTls.read(config);
+        String restUrl = config.get("rest", "REST_URL", (tls.enabled() ? "https" : "http") + "://localhost:8001/predict");
         URI rest;
         try {
             rest = RestTransport.predictUrl(restUrl);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--rest: " + e.getMessage());
+        }
+        if (rest.getScheme().equals("https") != tls.enabled()) {
+            throw new IllegalArgumentException(tls.enabled() ? "--tls: give --rest as an https:// address, got " + rest
+                    : "--rest " + rest + ": an https:// server needs --tls (and --ca FILE for a private CA)");
         }
         String grpc = config.get("grpc", "GRPC_TARGET", "localhost:50051");
         String grpcMode = config.get("grpc-mode", null, "unary");
@@ -100,7 +108,8 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                 deadline.equals("on") ? GrpcUnaryTransport.TimeLimit.DEADLINE
                         : GrpcUnaryTransport.TimeLimit.WAITING_THREAD,
                 screenshot == null ? null : Path.of(screenshot),
-                (int) config.getLong("frames", null, 60, 1, 100_000));
+                (int) config.getLong("frames", null, 60, 1, 100_000),
+                tls);
         if (config.has("frames") && screenshot == null) {
             throw new IllegalArgumentException("--frames goes with --screenshot FILE.png");
         }

@@ -4,6 +4,7 @@ import inferbench.config.Config;
 import inferbench.pipeline.DecodeMode;
 import inferbench.pipeline.PipelineSettings;
 import inferbench.storage.StorageSettings;
+import inferbench.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -11,9 +12,12 @@ import java.time.ZoneId;
 /**
  * The settings both servers share, read with the same flag and variable names, so a REST and a
  * gRPC server started with the same options get the same compute, limits and storage.
+ *
+ * @param tls the certificate to serve TLS with, or null for plaintext
  */
 public record ServerSettings(String bind, int port, int workers, int queue, RequestLimits limits,
-                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog) {
+                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog,
+                             TlsSettings tls) {
 
     /** Loopback: a service that writes files reaches the network only when asked (--bind 0.0.0.0). */
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -64,7 +68,7 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --opencv-threads N  OpenCV's own threads per detection, 0 = one per core
                                     (OPENCV_THREADS, default 0)
                   --access-log B    one log line per request, true or false (ACCESS_LOG, default true)
-                """.formatted(defaultPort);
+                """.formatted(defaultPort) + TlsSettings.USAGE;
     }
 
     public static ServerSettings read(Config config, int defaultPort) {
@@ -114,7 +118,8 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 limits,
                 storage,
                 pipeline,
-                config.getBoolean("access-log", "ACCESS_LOG", true));
+                config.getBoolean("access-log", "ACCESS_LOG", true),
+                TlsSettings.read(config));
     }
 
     /** A deadline may be a fraction of a second ("0.5"), to the tenth of a second the servers check it to. */

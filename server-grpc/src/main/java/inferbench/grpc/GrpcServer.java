@@ -7,7 +7,6 @@ import inferbench.server.RequestLimits;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -40,7 +39,7 @@ public final class GrpcServer implements ServerMain.Server {
                    java -jar server-grpc.jar --probe [--host HOST] [--port N]
 
             Serves img.Inference (Predict, PredictStream), grpc.health.v1.Health and server
-            reflection over plaintext HTTP/2. Options, or the environment variables in brackets:
+            reflection over HTTP/2, plaintext or TLS. Options, or the environment variables in brackets:
             """ + ServerSettings.usage(DEFAULT_PORT) + """
               --probe           ask a running server's health service; exit 0 when SERVING, else 1
               --host HOST       with --probe: the server's address (default 127.0.0.1)
@@ -97,6 +96,7 @@ public final class GrpcServer implements ServerMain.Server {
     private final UnfinishedCalls calls;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Server server;
+    private final GrpcTls tls;
 
     public GrpcServer(ServerSettings settings, DetectionPipeline pipeline) {
         this(settings, pipeline, System.out, System.err);
@@ -108,6 +108,7 @@ public final class GrpcServer implements ServerMain.Server {
      */
     GrpcServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog, PrintStream errorLog) {
         RequestLimits limits = settings.limits();
+        this.tls = GrpcTls.of(settings.tls());
         ClientErrorLog clientErrors = new ClientErrorLog(errorLog, NAME + ": ", ClientErrorLog.INTERVAL);
         GRPC_STREAM_LOG.setLevel(Level.SEVERE);
         this.settings = settings;
@@ -116,8 +117,7 @@ public final class GrpcServer implements ServerMain.Server {
         this.calls = new UnfinishedCalls(limits, InferenceGrpc.SERVICE_NAME, clientErrors);
         ConnectionAge connectionAge = new ConnectionAge(limits.maxConnectionAge());
         RequestParsing parsing = new RequestParsing(clientErrors);
-        NettyServerBuilder builder = NettyServerBuilder.forAddress(ListenAddress.resolve(settings),
-                        InsecureServerCredentials.create())
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(ListenAddress.resolve(settings), tls.credentials())
                 // grpc callbacks run on Netty's event loop: every handler here only checks the
                 // request and hands it to the WorkerPool (or refuses it at once), never blocks.
                 // The pool is the executor that matters, `workers` threads as in the REST server.
@@ -223,6 +223,11 @@ public final class GrpcServer implements ServerMain.Server {
     @Override
     public String where() {
         return ListenAddress.hostPort(address());
+    }
+
+    @Override
+    public String tls() {
+        return tls.description();
     }
 
     /** Calls running or waiting for a worker. */

@@ -1,10 +1,15 @@
 package inferbench.rest;
 
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import inferbench.server.RequestLimits;
+import inferbench.tls.Tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.logging.Logger;
+import javax.net.ssl.SSLContext;
 
 /**
  * Creates the JDK's {@link HttpServer} with the JVM-wide switches this service needs set first.
@@ -20,7 +25,13 @@ final class JdkHttpServer {
     private JdkHttpServer() {
     }
 
-    static HttpServer create(InetSocketAddress address, RequestLimits limits) throws IOException {
+    /**
+     * @param tls the server's TLS, or null for plaintext. The JDK's {@link HttpsServer} is the
+     *            same server with the connection's streams wrapped in TLS: the handshake happens
+     *            when the request line is first read, on the connection thread, within the
+     *            header deadline, as the headers themselves are.
+     */
+    static HttpServer create(InetSocketAddress address, RequestLimits limits, SSLContext tls) throws IOException {
         // HttpServer writes a reply's headers and body with two writes. With Nagle's algorithm
         // on, the body then waits for the client's delayed ACK of the headers (40 ms on Linux)
         // on every request of a kept-alive connection.
@@ -43,7 +54,17 @@ final class JdkHttpServer {
         }
         // The queue of connections the kernel has accepted and the dispatcher not yet: with the
         // default of 50, a burst of new connections beyond it waits 1 s for the client's SYN retry.
-        return HttpServer.create(address, limits.maxConnections());
+        if (tls == null) {
+            return HttpServer.create(address, limits.maxConnections());
+        }
+        HttpsServer https = HttpsServer.create(address, limits.maxConnections());
+        https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                parameters.setSSLParameters(Tls.parameters(tls, false));
+            }
+        });
+        return https;
     }
 
     private static void defaultProperty(String name, String value) {

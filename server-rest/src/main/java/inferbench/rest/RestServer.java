@@ -9,6 +9,7 @@ import inferbench.server.RequestLimits;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
+import inferbench.tls.ServerCertificate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -60,6 +61,7 @@ public final class RestServer implements ServerMain.Server {
     private final HttpServer http;
     private final WorkerPool workers;
     private final ConnectionThreads connections;
+    private final ServerCertificate certificate;
 
     /** Binds the port (use port 0 for any free one); call {@link #start()} to serve. */
     public RestServer(ServerSettings settings, DetectionPipeline pipeline) throws IOException {
@@ -69,11 +71,13 @@ public final class RestServer implements ServerMain.Server {
     /** @param accessLog where the access log goes when {@code settings.accessLog()} is on */
     RestServer(ServerSettings settings, DetectionPipeline pipeline, PrintStream accessLog) throws IOException {
         RequestLimits limits = settings.limits();
+        certificate = settings.tls() == null ? null : ServerCertificate.load(settings.tls());
         AccessLog log = settings.accessLog() ? new AccessLog(accessLog) : null;
         workers = new WorkerPool(settings.workers(), settings.queue(), "rest-worker-");
         connections = new ConnectionThreads(limits, log);
         try {
-            http = JdkHttpServer.create(ListenAddress.resolve(settings), limits);
+            http = JdkHttpServer.create(ListenAddress.resolve(settings), limits,
+                    certificate == null ? null : certificate.sslContext());
         } catch (IOException e) {
             workers.shutdown(Duration.ZERO);
             connections.shutdown();
@@ -103,7 +107,12 @@ public final class RestServer implements ServerMain.Server {
 
     @Override
     public String where() {
-        return "http://" + ListenAddress.hostPort(address());
+        return (certificate == null ? "http://" : "https://") + ListenAddress.hostPort(address());
+    }
+
+    @Override
+    public String tls() {
+        return certificate == null ? null : certificate.serving("the JDK's TLS");
     }
 
     /** Requests that have arrived in full and not been answered yet (detections running or queued among them). */

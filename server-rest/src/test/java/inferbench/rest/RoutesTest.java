@@ -32,7 +32,7 @@ class RoutesTest {
                 .add("GET", "/boom", (exchange, body) -> {
                     throw new IllegalStateException("secret internal state");
                 });
-        http = JdkHttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits);
+        http = JdkHttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, null);
         http.setExecutor(connections);
         http.createContext("/", routes);
         http.start();

@@ -4,6 +4,7 @@ import com.google.common.util.concurrent.ListenableFuture;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.tls.ClientTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -37,6 +38,7 @@ public final class GrpcUnaryTransport implements Transport {
     }
 
     private final ManagedChannel channel;
+    private final ClientTls tls;
     private final boolean ownsChannel;
     private final TimeLimit limit;
     private final Duration timeout;
@@ -53,16 +55,22 @@ public final class GrpcUnaryTransport implements Transport {
     }
 
     public GrpcUnaryTransport(String target, TimeLimit limit, Duration timeout) {
-        this(GrpcWire.openChannel(target), true, limit, timeout);
+        this(target, limit, timeout, ClientTls.PLAINTEXT);
+    }
+
+    public GrpcUnaryTransport(String target, TimeLimit limit, Duration timeout, ClientTls tls) {
+        this(GrpcWire.openChannel(target, tls), tls, true, limit, timeout);
     }
 
     /** Uses a channel the caller owns and closes. */
     public GrpcUnaryTransport(ManagedChannel channel, TimeLimit limit) {
-        this(channel, false, limit, DEFAULT_TIMEOUT);
+        this(channel, ClientTls.PLAINTEXT, false, limit, DEFAULT_TIMEOUT);
     }
 
-    private GrpcUnaryTransport(ManagedChannel channel, boolean ownsChannel, TimeLimit limit, Duration timeout) {
+    private GrpcUnaryTransport(ManagedChannel channel, ClientTls tls, boolean ownsChannel, TimeLimit limit,
+                               Duration timeout) {
         this.channel = channel;
+        this.tls = tls;
         this.ownsChannel = ownsChannel;
         this.limit = limit;
         this.timeout = timeout;
@@ -100,7 +108,7 @@ public final class GrpcUnaryTransport implements Transport {
                 channel.resetConnectBackoff(); // as GrpcWire.failure does: the server may be back
                 throw new TimeoutException("gRPC: " + Transport.noAnswerWithin(timeout) + " (deadline exceeded)");
             }
-            return GrpcWire.failure(e, channel, requestBytes, METHOD);
+            return GrpcWire.failure(e, channel, tls, requestBytes, METHOD);
         }
     }
 
@@ -115,7 +123,7 @@ public final class GrpcUnaryTransport implements Transport {
             call.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            return GrpcWire.failure(e.getCause(), channel, requestBytes, METHOD);
+            return GrpcWire.failure(e.getCause(), channel, tls, requestBytes, METHOD);
         }
     }
 

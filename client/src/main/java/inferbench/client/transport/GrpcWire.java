@@ -4,10 +4,14 @@ import com.google.protobuf.ByteString;
 import inferbench.pipeline.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
+import inferbench.tls.ClientTls;
+import inferbench.tls.TlsFailure;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +22,8 @@ final class GrpcWire {
     }
 
     /**
-     * A plaintext channel, as the original client opens it; it connects on the first call.
+     * A channel, plaintext as the original client opens it or with TLS, which checks the
+     * server's certificate against the target's host name; it connects on the first call.
      * Callbacks run on the transport's own thread (directExecutor): they only hand an answer to
      * the thread waiting for it, so a pool between the two would add a hand-off and nothing else.
      *
@@ -27,8 +32,11 @@ final class GrpcWire {
      * ever happens (docs/benchmark.md says what it costs). A call that fails is reported, and
      * the caller moves on.
      */
-    static ManagedChannel openChannel(String target) {
-        return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+    static ManagedChannel openChannel(String target, ClientTls tls) {
+        ChannelCredentials credentials = tls.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
+                : InsecureChannelCredentials.create();
+        return Grpc.newChannelBuilder(target, credentials)
                 .directExecutor()
                 .disableRetry()
                 .build();
@@ -82,9 +90,11 @@ final class GrpcWire {
      * was the server's answer to this frame, such as INVALID_ARGUMENT for a bad frame or
      * RESOURCE_EXHAUSTED when busy, and becomes a refused Reply.
      *
+     * UNAVAILABLE that TLS explains (an untrusted certificate, a plaintext port) says so.
+     *
      * @param method the method called, such as "PredictStream"
      */
-    static Reply failure(Throwable error, ManagedChannel channel, long requestBytes, String method)
+    static Reply failure(Throwable error, ManagedChannel channel, ClientTls tls, long requestBytes, String method)
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
         switch (status.getCode()) {
@@ -92,7 +102,8 @@ final class GrpcWire {
                 // After failed connects the channel waits longer and longer (up to 2 minutes)
                 // before trying again; retry now, so a server that is back is used at once.
                 channel.resetConnectBackoff();
-                throw status.asRuntimeException();
+                String tlsProblem = TlsFailure.explain(error, tls);
+                throw (tlsProblem == null ? status : status.withDescription(tlsProblem)).asRuntimeException();
             }
             case UNIMPLEMENTED -> throw new NotOfferedException(method, "this server has no " + method);
             default -> {

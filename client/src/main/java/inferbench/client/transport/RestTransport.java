@@ -1,5 +1,7 @@
 package inferbench.client.transport;
 
+import inferbench.tls.ClientTls;
+import inferbench.tls.TlsFailure;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -32,6 +34,7 @@ public final class RestTransport implements Transport {
     private final URI save;
     private final HttpPoster http;
     private final Duration timeout;
+    private final ClientTls tls;
 
     /** @param predictUrl the server's /predict address, such as http://localhost:8001/predict */
     public RestTransport(URI predictUrl, Body body) {
@@ -44,13 +47,24 @@ public final class RestTransport implements Transport {
 
     /** @param timeout how long a request may take, connecting included */
     public RestTransport(URI predictUrl, Body body, Client client, Duration timeout) {
+        this(predictUrl, body, client, timeout, ClientTls.PLAINTEXT);
+    }
+
+    /** @param tls with TLS, {@code predictUrl} is an https address */
+    public RestTransport(URI predictUrl, Body body, Client client, Duration timeout, ClientTls tls) {
         URI url = checked(predictUrl);
+        if (url.getScheme().equals("https") != tls.enabled()) {
+            throw new IllegalArgumentException(tls.enabled() ? "with TLS the REST address is an https:// URL, got " + url
+                    : "an https:// address needs TLS (--tls, and --ca FILE for a private CA), got " + url);
+        }
         this.body = body;
         this.client = client;
         this.noSave = withQuery(url, "save=0");
         this.save = withQuery(url, "save=1");
         this.timeout = timeout;
-        this.http = client == Client.TUNED ? new HttpConnectionPool(url, timeout) : new JdkHttpPoster(timeout);
+        this.tls = tls;
+        this.http = client == Client.TUNED ? new HttpConnectionPool(url, timeout, tls.enabled() ? tls.sslContext() : null)
+                : new JdkHttpPoster(timeout, tls.enabled() ? tls.sslContext() : null);
     }
 
     /**
@@ -72,11 +86,11 @@ public final class RestTransport implements Transport {
         return url;
     }
 
-    /** http only, with a host: the servers speak plain HTTP. */
+    /** http or https, with a host. */
     private static URI checked(URI url) {
-        if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-            throw new IllegalArgumentException("the REST address must be an http:// URL such as "
-                    + "http://localhost:8001/predict (the servers speak plain HTTP), got " + url);
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+            throw new IllegalArgumentException("the REST address must be an http:// or https:// URL such as "
+                    + "http://localhost:8001/predict, got " + url);
         }
         return url;
     }
@@ -84,7 +98,7 @@ public final class RestTransport implements Transport {
     private static URI withQuery(URI url, String parameter) {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         String query = url.getRawQuery() == null ? parameter : url.getRawQuery() + "&" + parameter;
-        return URI.create("http://" + url.getRawAuthority() + path + "?" + query);
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + path + "?" + query);
     }
 
     @Override
@@ -110,7 +124,16 @@ public final class RestTransport implements Transport {
             contentType = "image/jpeg";
         }
         URI url = save ? this.save : noSave;
-        HttpPoster.Answer answer = http.post(url, contentType, payload);
+        HttpPoster.Answer answer;
+        try {
+            answer = http.post(url, contentType, payload);
+        } catch (IOException e) {
+            String tlsProblem = TlsFailure.explain(e, tls);
+            if (tlsProblem != null) {
+                throw new IOException("REST: " + tlsProblem, e);
+            }
+            throw e;
+        }
         return RestReply.of(answer.status(), answer.body(), payload.length, url);
     }
 

@@ -10,12 +10,15 @@ test:
 clean:
 	./build.sh clean
 
-# Run locally. Each target asks build.sh for the jars it needs; Maven rebuilds only what changed.
-# run-servers starts both, logs prefixed [rest] / [grpc], and Ctrl-C stops both.
+# Run locally. Each target asks build.sh for the jars it needs; Maven rebuilds only what changed,
+# and with nothing changed rewrites no jar, so make client leaves the jars of running servers
+# alone (after a change to code they use, stop them first). run-servers starts both, logs
+# prefixed [rest] / [grpc], and Ctrl-C stops both; it builds the client's jar too, for the
+# README's java -jar client line.
 .PHONY: run-servers run-rest run-grpc
 
 run-servers:
-	./build.sh package server-rest server-grpc
+	./build.sh package server-rest server-grpc client
 	scripts/run-servers.sh rest grpc
 
 run-rest:
@@ -50,8 +53,12 @@ docker-down:
 	$(COMPOSE) down
 
 # The desktop client; options with ARGS, e.g. make client ARGS="--source images:photos/ --grpc-mode stream".
+# It talks to the servers on REST_PORT and GRPC_PORT, as make run-servers does (8001 and 50051
+# unless given); REST_URL and GRPC_TARGET, or ARGS="--rest ... --grpc ...", name any others.
 client:
 	./build.sh package client
+	REST_URL="$${REST_URL:-http://localhost:$${REST_PORT:-8001}}" \
+	GRPC_TARGET="$${GRPC_TARGET:-localhost:$${GRPC_PORT:-50051}}" \
 	java -jar client/target/client.jar $(ARGS)
 
 # Starts both servers itself, measures every transport against the in-process floor and writes

@@ -137,6 +137,7 @@ check() {
           fi
         fi ;;
       ENV)
+        [ $stage -gt 1 ] || continue   # the build stage's ENV is for build.sh, not the server
         local value=${args#*=}
         value=${value#\"}
         value=${value%\"}

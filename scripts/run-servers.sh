@@ -6,14 +6,15 @@
 # SIGTERM stops them with SIGTERM (each drains its in-flight requests) and waits for them, so
 # no JVM outlives it. Saved frames go to storage/rest/ and storage/grpc/.
 # Ports: REST_PORT (default 8001), GRPC_PORT (default 50051). Every other server setting is
-# read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help).
+# read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help), but
+# PORT and STORAGE_DIR: one value cannot serve two servers, so the script sets both per server.
 set -o pipefail
 cd "$(dirname "$0")/.."
 
 STARTUP_LIMIT=${STARTUP_LIMIT:-90}   # seconds for every server to become healthy
 STOP_LIMIT=30                        # seconds for a server to drain and exit after SIGTERM
 
-names=() jars=() ports=() pids=() storages=()
+names=() jars=() ports=() pids=() storages=() copies=()
 sleeper=
 
 # A background job of a script ignores SIGINT, so Ctrl-C reaches the JVMs only through stop():
@@ -33,6 +34,23 @@ storage_of() {
   [ "$port" = "$default" ] && echo "storage/$name" || echo "storage/$name-$port"
 }
 
+# Each server runs from a copy of its jars, so a build while it runs (make client after a code
+# change) cannot rewrite a jar under a running JVM: the project's own jars are copied (Maven
+# rewrites them in place), the libraries hard-linked where the file system allows (a new
+# version of a library gets a new file name, so these are never rewritten).
+copy_of() {
+  local jar=$1 dir lib
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/inferbench-run.XXXXXX") || return 1
+  mkdir "$dir/lib" && cp "$jar" "$dir/" || return 1
+  for lib in "$(dirname "$jar")"/lib/*.jar; do
+    case $(basename "$lib") in
+      common-*|proto-*|samples-*) cp "$lib" "$dir/lib/" ;;
+      *) ln "$lib" "$dir/lib/" 2>/dev/null || cp "$lib" "$dir/lib/" ;;
+    esac || return 1
+  done
+  echo "$dir/$(basename "$jar")"
+}
+
 start() {
   local name=$1 jar=$2 port=$3 default=$4 variable=$5
   if [ ! -f "$jar" ]; then
@@ -46,6 +64,12 @@ start() {
     stop
     exit 1
   fi
+  if ! jar=$(copy_of "$jar"); then
+    echo "run-servers: could not copy $2 and its lib/ to a folder under ${TMPDIR:-/tmp} to run from" >&2
+    stop
+    exit 1
+  fi
+  copies+=("$(dirname "$jar")")
   java -jar "$jar" --port "$port" --storage "$(storage_of "$name" "$port" "$default")" > >(prefix "$name") 2>&1 &
   names+=("$name") jars+=("$jar") ports+=("$port") pids+=($!) storages+=("$(storage_of "$name" "$port" "$default")")
 }
@@ -81,6 +105,7 @@ stop() {
   done
   [ -n "$sleeper" ] && kill "$sleeper" 2>/dev/null
   wait 2>/dev/null   # the prefixers, so their last lines come before the shell prompt
+  [ ${#copies[@]} -gt 0 ] && rm -rf "${copies[@]}"
   return $status
 }
 
@@ -92,6 +117,8 @@ on_signal() {
 trap on_signal INT TERM HUP
 
 [ $# -eq 0 ] && set -- rest grpc
+[ -n "${PORT:-}" ] && echo "run-servers: PORT=$PORT is not used here: the ports are REST_PORT and GRPC_PORT" >&2
+[ -n "${STORAGE_DIR:-}" ] && echo "run-servers: STORAGE_DIR=$STORAGE_DIR is not used here: each server saves to its own folder, below" >&2
 for name in "$@"; do
   case $name in
     rest) start rest server-rest/target/server-rest.jar "${REST_PORT:-8001}" 8001 REST_PORT ;;

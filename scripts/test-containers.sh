@@ -211,7 +211,7 @@ standin_images() {
   if [ -n "$need_jdk" ]; then
     # Maven from Maven Central through Maven itself, checksums checked (-C).
     local maven_dir=$work/maven
-    MAVEN_OPTS="-Djansi.noreset=true" mvn -B -q -C --no-transfer-progress dependency:copy \
+    ./mvnw -N -B -q -C --no-transfer-progress dependency:copy \
       -Dartifact="org.apache.maven:apache-maven:$MAVEN_VERSION:tar.gz:bin" -DoutputDirectory="$maven_dir" \
       >"$work/maven-download.log" 2>&1 || { cat "$work/maven-download.log" >&2; return 1; }
     local maven_tgz=$maven_dir/apache-maven-$MAVEN_VERSION-bin.tar.gz

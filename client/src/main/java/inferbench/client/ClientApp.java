@@ -14,6 +14,7 @@ import java.awt.HeadlessException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import javax.imageio.ImageIO;
@@ -36,7 +37,10 @@ public final class ClientApp {
         System.exit(run(args));
     }
 
-    /** Runs the client and returns the process exit code: 0 done, 1 failed, 2 cannot start as asked. */
+    /**
+     * Runs the client and returns the process exit code: 0 done, 1 failed (with --screenshot: also
+     * when a protocol it sent frames to answered none of them OK), 2 cannot start as asked.
+     */
     static int run(String[] args) {
         ClientOptions options;
         try {
@@ -80,7 +84,7 @@ public final class ClientApp {
             session.start();
             System.err.println("client: " + source.description() + " -> " + rest.name() + " " + options.rest()
                     + " and " + grpc.name() + " " + options.grpc() + (options.screenshot() == null ? ", window open"
-                    : ", " + options.frames() + " frames to " + options.screenshot()));
+                    : ", " + count(options.frames(), "frame", "frames") + " to " + options.screenshot()));
             if (options.screenshot() == null) {
                 quit.await();
                 return 0;
@@ -118,7 +122,7 @@ public final class ClientApp {
                     + " ms; writing the picture as it is");
         }
         if (window != null) {
-            System.err.println("client: the window was painted " + window.paints() + " times");
+            System.err.println("client: the window was painted " + count(window.paints(), "time", "times"));
         }
         WindowView view = session.view();
         BufferedImage picture = new WindowRenderer().render(view);
@@ -133,7 +137,25 @@ public final class ClientApp {
         System.err.println(summary(view.grpc()));
         System.err.println("client: wrote " + options.screenshot() + " (" + picture.getWidth() + "x"
                 + picture.getHeight() + ")");
-        return 0;
+        int status = 0;
+        for (PanelView panel : List.of(view.rest(), view.grpc())) {
+            if (panel.enabled() && !answeredOk(panel)) {
+                System.err.println("client: " + panel.protocol() + " answered no frame OK" + (panel.error().isEmpty()
+                        ? "" : " (" + panel.error() + ")"));
+                status = 1;
+            }
+        }
+        return status;
+    }
+
+    /** Whether any frame, warm-up calls aside, got an OK answer: the last one, or one counted before it. */
+    private static boolean answeredOk(PanelView panel) {
+        return panel.metrics().replies() > 0 || panel.reply() != null && panel.reply().ok();
+    }
+
+    /** "1 frame", "2 frames". */
+    static String count(long n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /**
@@ -148,8 +170,8 @@ public final class ClientApp {
                 : reply == null ? "no reply" + (panel.error().isEmpty() ? "" : " (" + panel.error() + ")")
                 : "frame " + panel.frameId() + ", " + (reply.ok() ? reply.status() + ", " + reply.detectionCount()
                 + " face(s) " + reply.boxes() : "ERROR " + reply.error());
-        return String.format(Locale.ROOT, "%s: %s; %d replies, %d errors, p50 %s, p95 %s, first call %s",
-                panel.protocol(), result, m.replies(), m.errors(), MetricsCard.ms(m.p50Ms()), MetricsCard.ms(m.p95Ms()),
-                MetricsCard.duration(panel.firstCallMs()));
+        return String.format(Locale.ROOT, "%s: %s; %s, %s, p50 %s, p95 %s, first call %s",
+                panel.protocol(), result, count(m.replies(), "reply", "replies"), count(m.errors(), "error", "errors"),
+                MetricsCard.ms(m.p50Ms()), MetricsCard.ms(m.p95Ms()), MetricsCard.duration(panel.firstCallMs()));
     }
 }

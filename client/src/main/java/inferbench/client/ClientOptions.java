@@ -52,8 +52,9 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
               --save            start with saving on (the servers store each frame)
               --fps N           frames per second read from the source (default 30)
               --quality N       JPEG quality of the frames sent, 1-100 (default 95)
-              --screenshot FILE.png  run --frames frames, write the window to FILE.png and exit;
-                                works without a display (the window is shown only if there is one)
+              --screenshot FILE.png  run --frames frames, write the window to FILE.png and exit,
+                                with 0 if each protocol sent to answered a frame OK, else 1 (a
+                                smoke test); works without a display (shows the window if there is one)
               --frames N        frames for --screenshot (default 60)
               --help            this text
             """.formatted(Controls.KEYS, ClientTls.USAGE, FrameSources.USAGE);

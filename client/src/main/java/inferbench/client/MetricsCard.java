@@ -127,8 +127,9 @@ final class MetricsCard {
             text = "connecting...";
             color = Theme.MUTED;
         } else {
-            text = "ok, " + panel.metrics().replies() + " replies" + (panel.metrics().errors() > 0
-                    ? ", " + panel.metrics().errors() + " errors" : "") + " since reset"
+            long errors = panel.metrics().errors();
+            text = "ok, " + ClientApp.count(panel.metrics().replies(), "reply", "replies")
+                    + (errors > 0 ? ", " + ClientApp.count(errors, "error", "errors") : "") + " since reset"
                     + (Double.isNaN(panel.firstCallMs()) ? "" : " · first call " + duration(panel.firstCallMs()));
             color = Theme.GOOD;
         }

@@ -158,6 +158,7 @@ final class ProtocolWorker implements Runnable {
         return switch (call) {
             case "PredictStream" -> "use --grpc-mode unary";
             case "Predict" -> "is --grpc the address of an inferbench gRPC server?";
+            case NotOfferedException.GRPC -> "give --grpc the gRPC server's address, such as localhost:50051";
             default -> "give --rest the server's address, such as http://localhost:8001";
         };
     }

@@ -67,9 +67,10 @@ class ClientAppTest {
         Path png = dir.resolve("shots/down.png");
         Run run = Run.of("--source", "sample", "--rest", "http://127.0.0.1:1/predict", "--grpc", "127.0.0.1:1",
                 "--screenshot", png.toString(), "--frames", "1"); // a failed frame costs a retry pause
-        assertEquals(0, run.code, run.err);
-        assertTrue(run.err.contains("REST: no reply (cannot connect (server down?))"), run.err);
+        assertEquals(1, run.code, "no answer: a failed smoke test\n" + run.err);
+        assertTrue(run.err.contains("REST: no reply (cannot connect (server down?)); 0 replies, 1 error,"), run.err);
         assertTrue(run.err.contains("gRPC: no reply (cannot connect (server down?))"), run.err);
+        assertTrue(run.err.contains("client: REST answered no frame OK (cannot connect (server down?))"), run.err);
         BufferedImage picture = ImageIO.read(png.toFile());
         assertEquals(WindowRenderer.WIDTH, picture.getWidth());
         assertEquals(WindowRenderer.HEIGHT, picture.getHeight());

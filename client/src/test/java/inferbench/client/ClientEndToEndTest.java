@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The whole client against the real REST and gRPC servers, headless. */
@@ -126,7 +127,7 @@ class ClientEndToEndTest {
             ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", restBase,
                     "--grpc", predictOnly.target(), "--grpc-mode", "stream",
                     "--screenshot", dir.resolve("stream.png").toString(), "--frames", "3");
-            assertEquals(0, run.code(), run.err());
+            assertEquals(1, run.code(), "gRPC answered no frame\n" + run.err());
             assertTrue(run.err().contains("REST: frame 3, OK, 1 face(s)"), "base address means /predict:\n" + run.err());
             assertTrue(run.err().contains(
                     "gRPC stream: stopped: this server has no PredictStream: use --grpc-mode unary;"), run.err());
@@ -134,10 +135,26 @@ class ClientEndToEndTest {
         }
         ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", restBase + "/healthz",
                 "--grpc", servers.grpcTarget(), "--screenshot", dir.resolve("rest.png").toString(), "--frames", "1");
-        assertEquals(0, run.code(), run.err());
+        assertEquals(1, run.code(), "REST answered no frame\n" + run.err());
         assertTrue(run.err().contains("REST: stopped: POST /healthz got HTTP 405 (Method Not Allowed): not a /predict"
                 + " address: give --rest the server's address, such as http://localhost:8001;"), run.err());
         assertTrue(run.err().contains("gRPC: frame 1, OK, 1 face(s)"), run.err());
+    }
+
+    /** Ports swapped: each side names the port's protocol as the likely mistake, and sends there no more. */
+    @ParameterizedTest(name = "REST {0}, gRPC {1}")
+    @CsvSource({"jdk, unary", "tuned, stream"})
+    void namesSwappedPortsAsTheLikelyMistake(String restClient, String grpcMode, @TempDir Path dir) {
+        String grpcPort = "127.0.0.1:" + servers.grpc.port();
+        String restPort = "127.0.0.1:" + servers.rest.address().getPort();
+        ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", "http://" + grpcPort,
+                "--grpc", restPort, "--rest-client", restClient, "--grpc-mode", grpcMode,
+                "--screenshot", dir.resolve("swapped.png").toString(), "--frames", "1");
+        assertEquals(1, run.code(), run.err());
+        assertTrue(run.err().contains(": stopped: likely a gRPC port: " + grpcPort + " answers in HTTP/2, not"
+                + " HTTP/1.1: give --rest the server's address, such as http://localhost:8001;"), run.err());
+        assertTrue(run.err().contains(": stopped: likely a REST port: " + restPort + " answers in HTTP/1.1, not"
+                + " HTTP/2: give --grpc the gRPC server's address, such as localhost:50051;"), run.err());
     }
 
     @ParameterizedTest(name = "gRPC {0}")

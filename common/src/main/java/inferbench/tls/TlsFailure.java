@@ -33,6 +33,10 @@ public final class TlsFailure {
                 return "the server's certificate is not trusted: no CA in " + tls.trusted() + " signed it"
                         + (tls.ca() == null ? " (give its CA with --ca FILE)" : "");
             }
+            if (all.contains("no_application_protocol") || all.contains("failed alpn negotiation")) {
+                return "the server's TLS offers neither HTTP/1.1 nor HTTP/2 as this client asks (ALPN):"
+                        + " likely the other protocol's port";
+            }
             if (all.contains("unsupported or unrecognized ssl message") || all.contains("notsslrecordexception")
                     || all.contains("not an ssl/tls record") || all.contains("wrong_version_number")
                     || all.contains("plaintext connection?")) {

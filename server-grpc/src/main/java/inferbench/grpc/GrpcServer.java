@@ -111,6 +111,7 @@ public final class GrpcServer implements ServerMain.Server {
         this.tls = GrpcTls.of(settings.tls());
         ClientErrorLog clientErrors = new ClientErrorLog(errorLog, NAME + ": ", ClientErrorLog.INTERVAL);
         GRPC_STREAM_LOG.setLevel(Level.SEVERE);
+        WrongProtocolFilter.LOGGER.setFilter(new WrongProtocolFilter(clientErrors));
         this.settings = settings;
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "grpc-worker-");
         this.service = new InferenceService(pipeline, workers);

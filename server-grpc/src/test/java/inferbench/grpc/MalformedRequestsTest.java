@@ -16,6 +16,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +147,28 @@ class MalformedRequestsTest {
         assertEquals(List.of(), warningsOrWorse());
     }
 
+    /** A REST client or curl given the gRPC port: a GOAWAY each, one brief line for all, no stack trace. */
+    @Test
+    void answersHttp1WithAGoawayAndLogsOneBriefLineForSeveral() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            try (Socket socket = new Socket("127.0.0.1", server.server.port())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write("POST /predict?save=0 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                byte[] answer = socket.getInputStream().readAllBytes(); // up to the server's close
+                assertEquals(4, answer[3], "the answer is HTTP/2: a SETTINGS frame first");
+            }
+        }
+        List<String> logged = server.errorLog.await(line -> line.contains("HTTP/1.x"), 1, Duration.ofSeconds(5));
+        assertEquals(List.of("server-grpc: client error: an HTTP/1.x request (\"POST /predict?save=0\") came to this"
+                + " gRPC port, which speaks HTTP/2 only: a REST client or curl given the gRPC port? Answered with a"
+                + " GOAWAY and closed"), logged);
+        Thread.sleep(300); // grpc logs each ended connection just after closing it
+        assertEquals(List.of(), transportFailures(), "grpc logged no stack trace");
+        assertEquals(1, server.errorLog.lines().stream().filter(line -> line.contains("HTTP/1.x")).count(),
+                "three alike within the interval: one line " + server.errorLog.lines());
+    }
+
     private static byte[] unaryBytes(byte[] request) {
         return ClientCalls.blockingUnaryCall(server.channel, bytes(InferenceGrpc.getPredictMethod()),
                 CallOptions.DEFAULT.withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS), request);
@@ -159,6 +183,12 @@ class MalformedRequestsTest {
         synchronized (grpcLogCapture) {
             return grpcLogs.stream().filter(r -> r.getLevel().intValue() >= Level.WARNING.intValue())
                     .map(r -> r.getLoggerName() + ": " + r.getMessage()).toList();
+        }
+    }
+
+    private List<String> transportFailures() {
+        synchronized (grpcLogCapture) {
+            return grpcLogs.stream().filter(r -> r.getThrown() != null).map(r -> r.getThrown().toString()).toList();
         }
     }
 

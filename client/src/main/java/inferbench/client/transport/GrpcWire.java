@@ -12,6 +12,7 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
+import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -86,23 +87,30 @@ final class GrpcWire {
      * A call that ended in an error instead of a Detection. UNAVAILABLE, DEADLINE_EXCEEDED and
      * CANCELLED are what grpc-java reports itself when no answer came (no connection, the call
      * was cut): those are thrown, as {@link Transport#send} promises. UNIMPLEMENTED means the
-     * server has no such method, and is thrown as {@link NotOfferedException}. Any other status
+     * server has no such method, and a port that answers in HTTP/1.1 (INTERNAL "http2
+     * exception", the REST server's) has no gRPC at all: both are thrown as
+     * {@link NotOfferedException}. Any other status
      * was the server's answer to this frame, such as INVALID_ARGUMENT for a bad frame or
      * RESOURCE_EXHAUSTED when busy, and becomes a refused Reply.
      *
-     * UNAVAILABLE that TLS explains (an untrusted certificate, a plaintext port) says so.
+     * A failure that TLS explains (an untrusted certificate, a plaintext port) says so.
      *
      * @param method the method called, such as "PredictStream"
      */
     static Reply failure(Throwable error, ManagedChannel channel, ClientTls tls, long requestBytes, String method)
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
+        String tlsProblem = TlsFailure.explain(error, tls);
+        if (tlsProblem == null && (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)
+                && !refusedConnection(error) && OtherProtocol.speaksHttp1(channel.authority())) {
+            throw new NotOfferedException(NotOfferedException.GRPC, "likely a REST port: " + channel.authority()
+                    + " answers in HTTP/1.1, not HTTP/2");
+        }
         switch (status.getCode()) {
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
                 // After failed connects the channel waits longer and longer (up to 2 minutes)
                 // before trying again; retry now, so a server that is back is used at once.
                 channel.resetConnectBackoff();
-                String tlsProblem = TlsFailure.explain(error, tls);
                 throw (tlsProblem == null ? status : status.withDescription(tlsProblem)).asRuntimeException();
             }
             case UNIMPLEMENTED -> throw new NotOfferedException(method, "this server has no " + method);
@@ -110,6 +118,15 @@ final class GrpcWire {
                 return Reply.refused(describe(status), requestBytes, 0);
             }
         }
+    }
+
+    private static boolean refusedConnection(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String describe(Status status) {

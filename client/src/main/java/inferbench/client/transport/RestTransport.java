@@ -3,6 +3,8 @@ package inferbench.client.transport;
 import inferbench.tls.ClientTls;
 import inferbench.tls.TlsFailure;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -10,7 +12,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * REST over HTTP/1.1: {@code POST /predict?save=0|1} with the JPEG either in a multipart body
  * (what the original client sends) or as the raw body with {@code Content-Type: image/jpeg}
- * (which lets the benchmark see what multipart itself costs); the answer is JSON.
+ * (which lets the benchmark see what multipart itself costs); the answer is JSON. A port that
+ * answers in HTTP/2, a gRPC server's, is named as the likely mistake ({@link OtherProtocol}).
  *
  * <p>The HTTP client is the JDK's {@code HttpClient} ({@link JdkHttpPoster}) unless the tuned,
  * hand-written one is asked for ({@link Client#TUNED}); both keep connections alive, one per
@@ -127,12 +130,14 @@ public final class RestTransport implements Transport {
         HttpPoster.Answer answer;
         try {
             answer = http.post(url, contentType, payload);
+        } catch (ConnectException | SocketTimeoutException e) {
+            throw e; // nothing listens there, or it is slow: no sign of a swapped port
         } catch (IOException e) {
             String tlsProblem = TlsFailure.explain(e, tls);
             if (tlsProblem != null) {
                 throw new IOException("REST: " + tlsProblem, e);
             }
-            throw e;
+            throw OtherProtocol.ofRest(url, e);
         }
         return RestReply.of(answer.status(), answer.body(), payload.length, url);
     }

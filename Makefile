@@ -10,6 +10,12 @@ test:
 clean:
 	./build.sh clean
 
+# TLS: a local CA and a certificate for localhost and 127.0.0.1 in certs/ (openssl; the keys stay
+# out of git). make run-servers TLS=1 and make client TLS=1 use them (and make them if missing).
+.PHONY: certs
+certs:
+	scripts/make-certs.sh certs
+
 # Run locally. Each target asks build.sh for the jars it needs; Maven rebuilds only what changed,
 # and with nothing changed rewrites no jar, so make client leaves the jars of running servers
 # alone (after a change to code they use, stop them first). run-servers starts both, logs
@@ -55,9 +61,11 @@ docker-down:
 # The desktop client; options with ARGS, e.g. make client ARGS="--source images:photos/ --grpc-mode stream".
 # It talks to the servers on REST_PORT and GRPC_PORT, as make run-servers does (8001 and 50051
 # unless given); REST_URL and GRPC_TARGET, or ARGS="--rest ... --grpc ...", name any others.
+# TLS=1: over TLS, trusting certs/ca.pem (TLS_CA names another CA).
 client:
 	./build.sh package client
-	REST_URL="$${REST_URL:-http://localhost:$${REST_PORT:-8001}}" \
+	case "$${TLS:-}" in 1|true|yes|on) scheme=https; export TLS_CA="$${TLS_CA:-certs/ca.pem}" ;; *) scheme=http ;; esac; \
+	REST_URL="$${REST_URL:-$$scheme://localhost:$${REST_PORT:-8001}}" \
 	GRPC_TARGET="$${GRPC_TARGET:-localhost:$${GRPC_PORT:-50051}}" \
 	java -jar client/target/client.jar $(ARGS)
 

@@ -30,13 +30,16 @@ import java.util.stream.Stream;
  * @param wireCalls  calls per transport and frame set through the byte-counting relay, 0 for none
  * @param expectServers the expected answers come from the servers' own --decode instead of the
  *                   original's path (to time a shortcut whose answers differ)
+ * @param tlsCalls   new clients per transport and way of securing it in the TLS pass, 0 for no pass
+ * @param tlsRequests requests per transport and way of securing it on a kept connection in the TLS pass
+ * @param tlsWarmup  uncounted requests per transport and way of securing it before the TLS pass measures
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
                            int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
                            int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
                            Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
                            List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls,
-                           boolean expectServers) {
+                           boolean expectServers, int tlsCalls, int tlsRequests, int tlsWarmup) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -73,6 +76,14 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --cold-calls N       calls per transport after a fresh server start, for the warm-up
                                    curve (default 128; --quick: 3, for one transport of each
                                    server; 0: none); only with servers the benchmark starts
+              --tls-calls N        the TLS pass: every transport in plaintext and over TLS (each TLS
+                                   implementation of its server), on servers of its own; N new clients
+                                   each, for the cost of a new connection (default 20; --quick: 2;
+                                   0: no TLS pass); only with servers the benchmark starts
+              --tls-requests N     and N requests each on a kept connection, one in flight, for the cost
+                                   per frame and the server's CPU per request (default 100; --quick: 4)
+              --tls-warmup N       uncounted requests each before the TLS pass measures, as
+                                   --first-warmup sends them (default 1000; --quick: 2)
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
               --transports LIST    some of %s (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
@@ -124,7 +135,10 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.getInt("other-sets-requests", null, quick ? 6 : 100, 1),
                 config.getInt("cold-calls", null, quick ? 3 : 128, 0),
                 config.getInt("wire-calls", null, quick ? 2 : 100, 0),
-                expectServers(config.get("expect", null, "original")));
+                expectServers(config.get("expect", null, "original")),
+                config.getInt("tls-calls", null, quick ? 2 : 20, 0),
+                config.getInt("tls-requests", null, quick ? 4 : 100, 1),
+                config.getInt("tls-warmup", null, quick ? 2 : 1000, 0));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
                 quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
@@ -163,7 +177,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     private BenchOptions withOtherSetsConcurrency(List<Integer> levels) {
         return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
                 sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
-                otherSetsRequests, coldCalls, wireCalls, expectServers);
+                otherSetsRequests, coldCalls, wireCalls, expectServers, tlsCalls, tlsRequests, tlsWarmup);
     }
 
     private static boolean expectServers(String whose) {

@@ -4,7 +4,9 @@ import inferbench.client.transport.GrpcStreamTransport;
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
+import inferbench.tls.ClientTls;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -41,15 +43,23 @@ enum BenchTransport {
      * @param grpcTarget the gRPC server's host:port
      */
     Transport open(URI restUrl, String grpcTarget) {
+        return open(restUrl, grpcTarget, ClientTls.PLAINTEXT);
+    }
+
+    /** @param tls TLS for both (then restUrl is an https address), or {@link ClientTls#PLAINTEXT} */
+    Transport open(URI restUrl, String grpcTarget, ClientTls tls) {
+        Duration limit = Transport.DEFAULT_TIMEOUT;
         return switch (this) {
-            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART, RestTransport.Client.JDK);
+            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART, RestTransport.Client.JDK,
+                    limit, tls);
             case REST_MULTIPART_TUNED -> new RestTransport(restUrl, RestTransport.Body.MULTIPART,
-                    RestTransport.Client.TUNED);
-            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG, RestTransport.Client.JDK);
-            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.DEADLINE);
+                    RestTransport.Client.TUNED, limit, tls);
+            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG, RestTransport.Client.JDK, limit,
+                    tls);
+            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.DEADLINE, limit, tls);
             case GRPC_UNARY_NO_DEADLINE -> new GrpcUnaryTransport(grpcTarget,
-                    GrpcUnaryTransport.TimeLimit.WAITING_THREAD);
-            case GRPC_STREAM -> new GrpcStreamTransport(grpcTarget);
+                    GrpcUnaryTransport.TimeLimit.WAITING_THREAD, limit, tls);
+            case GRPC_STREAM -> new GrpcStreamTransport(grpcTarget, limit, tls);
         };
     }
 

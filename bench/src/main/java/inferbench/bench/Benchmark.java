@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * <p>Order of work: servers start first, on an idle machine, so their startup time is fair;
  * then the frames are encoded, their answers and in-process times taken, and each transport
  * probed once; then the measured cells ({@link Cells}); then the bytes on the wire, through a
- * relay; then the cold starts, each on a server of its own.
+ * relay; then the cold starts, each on a server of its own; then the TLS pass, on servers of its own.
  */
 public final class Benchmark {
     private final BenchOptions options;
@@ -125,7 +125,10 @@ public final class Benchmark {
                 .toList();
         List<ColdStart.Result> coldStarts = options.coldCalls() == 0 || !servers.started() ? List.of()
                 : ColdStart.runAll(cold, options, work, frames.get(0), progress);
-        return new Results(cells, wire, coldStarts);
+        List<TlsPass.Result> tls = options.tlsCalls() == 0 || !servers.started() ? List.of()
+                : new TlsPass(options, progress).run(transports, frames.get(0), frames.get(0).warmUp(floor::answer),
+                        work);
+        return new Results(cells, wire, coldStarts, tls);
     }
 
     private boolean write(RunSetup setup, Results results) throws IOException {
@@ -136,6 +139,9 @@ public final class Benchmark {
         written.add(1, ResultFiles.write(out.resolve("results.csv"),
                 Report.csv(results.cells()).getBytes(StandardCharsets.UTF_8)));
         System.out.println("\n" + Headline.markdown(setup, results));
+        if (!results.tls().isEmpty()) {
+            System.out.println(TlsPass.headline(results.tls()) + "\n");
+        }
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         return verdict(results, written);
     }
@@ -171,12 +177,13 @@ public final class Benchmark {
         int wrong = cells.stream().mapToInt(CellResult::wrong).sum();
         int requests = cells.stream().mapToInt(CellResult::requests).sum();
         int others = results.wire().stream().mapToInt(WireBytes.Result::errors).sum()
-                + results.coldStarts().stream().mapToInt(ColdStart.Result::errors).sum();
+                + results.coldStarts().stream().mapToInt(ColdStart.Result::errors).sum()
+                + results.tls().stream().mapToInt(TlsPass.Result::errors).sum();
         List<Path> missing = options.quick() ? ResultFiles.missing(written) : List.of();
         if (errors > 0 || wrong > 0 || others > 0 || !missing.isEmpty()) {
             progress.println("benchmark FAILED: of " + requests + " measured requests " + errors + " failed and "
                     + wrong + " were answered wrongly" + (others == 0 ? "" : "; " + others
-                    + " calls of the wire-byte and cold-start passes were not answered right")
+                    + " calls of the wire-byte, cold-start and TLS passes were not answered right")
                     + (missing.isEmpty() ? "" : "; missing or empty: " + missing));
             return false;
         }

@@ -1,0 +1,209 @@
+package inferbench.bench;
+
+import inferbench.client.transport.Transport;
+import inferbench.samples.SampleCertificates;
+import inferbench.tls.ClientTls;
+import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What TLS costs each transport: every transport in plaintext and over TLS, on servers started
+ * for this pass in turn, one pair per way of securing them, each warmed up alike (the plaintext
+ * pair too, so the two are compared equally warm). For each, on each link:
+ * <ul>
+ *   <li>new connections: a new client sends two frames; the first call's overhead minus the
+ *       second's is what setting up the connection cost (TCP, and TLS's handshake);</li>
+ *   <li>a kept connection, one request in flight: the overhead per frame, and the server's CPU
+ *       time per request from /proc, where encryption shows even when latency hides it.</li>
+ * </ul>
+ * gRPC is measured with each TLS implementation its server can use (OpenSSL, that is the
+ * BoringSSL bundled with grpc-netty-shaded, and the JDK's); REST has the JDK's only. The
+ * clients are the benchmark's own, so the gRPC client uses grpc's default, OpenSSL where it loads.
+ */
+final class TlsPass {
+    /** Where the pass measures: loopback only, until the benchmark emulates other links. */
+    static final List<String> LINKS = List.of("loopback");
+    static final String PLAINTEXT = "plaintext";
+
+    /**
+     * One transport, one way of securing it, on one link.
+     *
+     * @param mode        "plaintext", or "TLS (JDK)" / "TLS (OpenSSL)": who encrypts on the server
+     * @param connections new clients measured (their calls answered rightly)
+     * @param firstCall   p50 end to end of a new client's first call, ms
+     * @param setup       p50 of (first call's overhead - second call's), ms: the connection's setup
+     * @param cell        the kept connection's cell, one request in flight
+     * @param serverCpuMs server CPU time per request over that cell (its warm-up included), ms
+     * @param errors      calls not answered right, in either part
+     */
+    record Result(String link, String transport, String mode, int connections, double firstCall, double setup,
+                  CellResult cell, double serverCpuMs, int errors) {
+        boolean tls() {
+            return !mode.equals(PLAINTEXT);
+        }
+    }
+
+    /** A way of securing the servers: the row label per server kind, and the flags that make it. */
+    private record Mode(String name, Map<BenchTransport.Server, String> labels, List<String> flags) {
+    }
+
+    private final BenchOptions options;
+    private final PrintStream progress;
+
+    TlsPass(BenchOptions options, PrintStream progress) {
+        this.options = options;
+        this.progress = progress;
+    }
+
+    /**
+     * @param frames        the frames measured (the first frame set at the first size)
+     * @param warmUpFrames  the main warm-up's frames, for the same warm-up
+     */
+    List<Result> run(List<BenchTransport> transports, Frames frames, Frames warmUpFrames, Path work)
+            throws Exception {
+        SampleCertificates.PemFiles certificates = SampleCertificates.localhost(work.resolve("tls-certificates"));
+        List<Result> results = new ArrayList<>();
+        for (Mode mode : modes(certificates)) {
+            List<BenchTransport> ofMode = transports.stream().filter(t -> mode.labels().containsKey(t.server)).toList();
+            if (ofMode.isEmpty()) {
+                continue;
+            }
+            Set<BenchTransport.Server> kinds = ofMode.stream().map(t -> t.server).collect(Collectors.toSet());
+            ClientTls tls = mode.flags().isEmpty() ? ClientTls.PLAINTEXT : ClientTls.trusting(certificates.ca());
+            try (Servers servers = Servers.startWith(kinds, mode.name(), mode.flags(), tls, options, work)) {
+                Cells cells = new Cells(options, progress);
+                for (BenchTransport t : ofMode) {
+                    cells.warmUp(t.label + ", " + mode.labels().get(t.server),
+                            TransportSender.factory(t, servers, warmUpFrames, options.save()), options.tlsWarmup());
+                }
+                for (String link : LINKS) {
+                    for (BenchTransport t : ofMode) {
+                        results.add(measure(link, t, mode.labels().get(t.server), servers, frames));
+                    }
+                }
+            }
+        }
+        return results;
+    }
+
+    /** Plaintext; TLS with each server's default implementation; and gRPC with the JDK's too, where OpenSSL is its default. */
+    private static List<Mode> modes(SampleCertificates.PemFiles certificates) {
+        List<String> tlsFlags = List.of("--tls-cert", certificates.cert().toString(),
+                "--tls-key", certificates.key().toString());
+        boolean openSsl = OpenSsl.isAvailable(); // the servers run on this machine, with the same grpc-netty-shaded
+        List<Mode> modes = new ArrayList<>();
+        modes.add(new Mode(PLAINTEXT, Map.of(BenchTransport.Server.REST, PLAINTEXT,
+                BenchTransport.Server.GRPC, PLAINTEXT), List.of()));
+        modes.add(new Mode("TLS", Map.of(BenchTransport.Server.REST, "TLS (JDK)",
+                BenchTransport.Server.GRPC, openSsl ? "TLS (OpenSSL)" : "TLS (JDK)"), tlsFlags));
+        if (openSsl) {
+            List<String> jdk = new ArrayList<>(tlsFlags);
+            jdk.addAll(List.of("--tls-provider", "jdk"));
+            modes.add(new Mode("TLS JDK", Map.of(BenchTransport.Server.GRPC, "TLS (JDK)"), jdk));
+        }
+        return modes;
+    }
+
+    private Result measure(String link, BenchTransport kind, String mode, Servers servers, Frames frames)
+            throws InterruptedException {
+        int calls = options.tlsCalls();
+        double[] firstCalls = new double[calls];
+        double[] setups = new double[calls];
+        int answered = 0;
+        int errors = 0;
+        for (int i = 0; i < calls; i++) {
+            Transport transport = kind.open(servers.restUrl(), servers.grpcTarget(), servers.tls());
+            try (TransportSender sender = new TransportSender(transport, frames, options.save())) {
+                Sample first = LoadRunner.timed(sender, 2 * i);
+                Sample second = LoadRunner.timed(sender, 2 * i + 1);
+                if (first.correct() && second.correct()) {
+                    firstCalls[answered] = first.endToEndMs();
+                    setups[answered++] = first.overheadMs() - second.overheadMs();
+                } else {
+                    errors++;
+                }
+            }
+        }
+        ServerProcess server = servers.process(kind.server);
+        double cpuBefore = server.cpuMillis();
+        LoadRunner.Run run = LoadRunner.run(TransportSender.factory(kind, servers, frames, options.save()), 1,
+                options.warmup(), options.tlsRequests());
+        double cpuPerRequest = (server.cpuMillis() - cpuBefore) / (options.warmup() + options.tlsRequests());
+        CellResult cell = CellResult.of(kind.label, frames, 1, 1, run);
+        Result result = new Result(link, kind.label, mode, answered,
+                Stats.median(java.util.Arrays.copyOf(firstCalls, answered)),
+                Stats.median(java.util.Arrays.copyOf(setups, answered)), cell, cpuPerRequest,
+                errors + cell.errors() + cell.wrong());
+        progress.printf(Locale.ROOT, "%-18s %-13s %s: new connection %.1f ms (setup %.2f ms), per frame overhead"
+                        + " p50 %.2f ms, server CPU %.2f ms/request, %d errors%s%n", kind.label, mode, link,
+                result.firstCall(), result.setup(), cell.overheadP50(), cpuPerRequest, result.errors(),
+                cell.firstError().isEmpty() ? "" : " (first error: " + cell.firstError() + ")");
+        return result;
+    }
+
+    /** The pass's tables: every row, then what TLS adds to each transport against its plaintext row. */
+    static String markdown(List<Result> results) {
+        StringBuilder md = new StringBuilder("| link | transport | connection | new connection: first call ms"
+                + " | its setup ms | per frame: overhead p50 ms | end-to-end p50 ms | server CPU ms per request"
+                + " | errors |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Result r : results) {
+            md.append(String.join(" | ", "| " + r.link(), r.transport(), r.mode(), Report.fixed(r.firstCall(), 1),
+                    Report.fixed(r.setup(), 2), Report.fixed(r.cell().overheadP50(), 2),
+                    Report.fixed(r.cell().endToEnd().p50(), 1), Report.fixed(r.serverCpuMs(), 2),
+                    Integer.toString(r.errors()))).append(" |\n");
+        }
+        md.append("\nWhat TLS adds, against the same transport in plaintext on the same link:\n\n")
+                .append("| link | transport | TLS | setup of a new connection, ms | per frame: overhead, ms"
+                        + " | per request: server CPU, ms |\n| --- | --- | --- | ---: | ---: | ---: |\n");
+        for (Result r : results) {
+            Result plain = plaintextOf(results, r);
+            if (r.tls() && plain != null) {
+                md.append(String.join(" | ", "| " + r.link(), r.transport(), r.mode(),
+                        signed(r.setup() - plain.setup()), signed(r.cell().overheadP50() - plain.cell().overheadP50()),
+                        signed(r.serverCpuMs() - plain.serverCpuMs()))).append(" |\n");
+            }
+        }
+        return md.toString();
+    }
+
+    /**
+     * One line for the README's headline: on each link, what TLS adds to the idiomatic REST
+     * client and to gRPC unary, with each server's default TLS.
+     */
+    static String headline(List<Result> results) {
+        Map<String, List<String>> byLink = new LinkedHashMap<>();
+        for (Result r : results) {
+            boolean headlined = r.transport().equals(BenchTransport.REST_MULTIPART.label)
+                    || r.transport().equals(BenchTransport.GRPC_UNARY.label);
+            Result plain = plaintextOf(results, r);
+            if (!headlined || !r.tls() || plain == null || (r.mode().equals("TLS (JDK)")
+                    && results.stream().anyMatch(o -> o.transport().equals(r.transport()) && o.link().equals(r.link())
+                    && o.mode().equals("TLS (OpenSSL)")))) {
+                continue; // gRPC's headline figure is its default implementation's
+            }
+            byLink.computeIfAbsent(r.link(), l -> new ArrayList<>()).add(String.format(Locale.ROOT,
+                    "%s %s ms per new connection, %s ms and %s ms of server CPU per frame (%s)", r.transport(),
+                    signed(r.setup() - plain.setup()), signed(r.cell().overheadP50() - plain.cell().overheadP50()),
+                    signed(r.serverCpuMs() - plain.serverCpuMs()), r.mode().replace("TLS (", "").replace(")", "")));
+        }
+        return byLink.entrySet().stream().map(e -> "TLS on " + e.getKey() + ": " + String.join("; ", e.getValue()))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static Result plaintextOf(List<Result> results, Result r) {
+        return results.stream().filter(o -> !o.tls() && o.link().equals(r.link()) && o.transport().equals(r.transport()))
+                .findFirst().orElse(null);
+    }
+
+    private static String signed(double value) {
+        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%+.2f", value);
+    }
+}

@@ -1,0 +1,40 @@
+package inferbench.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TlsPassTest {
+    private static final List<TlsPass.Result> RESULTS = List.of(
+            result("REST multipart", TlsPass.PLAINTEXT, 3.0, 1.5, 30.0),
+            result("REST multipart", "TLS (JDK)", 9.5, 2.5, 31.25),
+            result("gRPC unary", TlsPass.PLAINTEXT, 4.0, 1.0, 30.0),
+            result("gRPC unary", "TLS (OpenSSL)", 6.0, 1.25, 30.5),
+            result("gRPC unary", "TLS (JDK)", 8.0, 1.5, 31.0));
+
+    @Test
+    void eachTlsRowIsComparedWithItsTransportsPlaintextRow() {
+        String md = TlsPass.markdown(RESULTS);
+
+        assertTrue(md.contains("| loopback | REST multipart | TLS (JDK) | +6.50 | +1.00 | +1.25 |"), md);
+        assertTrue(md.contains("| loopback | gRPC unary | TLS (JDK) | +4.00 | +0.50 | +1.00 |"), md);
+    }
+
+    @Test
+    void theHeadlineGivesGrpcsDefaultImplementation() {
+        assertEquals("TLS on loopback: REST multipart +6.50 ms per new connection, +1.00 ms and +1.25 ms of server"
+                + " CPU per frame (JDK); gRPC unary +2.00 ms per new connection, +0.25 ms and +0.50 ms of server CPU"
+                + " per frame (OpenSSL)", TlsPass.headline(RESULTS));
+    }
+
+    /** Ten requests whose overhead (end to end minus the server's 9 ms) is {@code overhead}. */
+    private static TlsPass.Result result(String transport, String mode, double setup, double overhead, double cpu) {
+        List<Sample> samples = Collections.nCopies(10, new Sample(9 + overhead, 9, 1000, 100, "", ""));
+        CellResult cell = CellResult.of(transport, FrameSets.DEFAULT, FrameSize.WEBCAM, 1, 1,
+                new LoadRunner.Run(samples, 1_000_000_000L));
+        return new TlsPass.Result("loopback", transport, mode, 10, 60, setup, cell, cpu, 0);
+    }
+}

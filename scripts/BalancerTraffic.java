@@ -83,7 +83,8 @@ public final class BalancerTraffic {
                 fail("REST request " + i + " of " + count + ": HTTP " + response.statusCode() + " " + body);
             }
         }
-        System.out.println((TLS.enabled() ? "REST over TLS: " : "REST: ") + count + "/" + count + " answers OK, one face at the expected box");
+        System.out.println((TLS.enabled() ? "REST over TLS: " : "REST: ") + count + "/" + count
+                + " answers OK, one face at the expected box");
     }
 
     private static void restTooLarge(String target) throws Exception {
@@ -129,7 +130,8 @@ public final class BalancerTraffic {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        System.out.println((TLS.enabled() ? "gRPC over TLS: " : "gRPC: ") + count + "/" + count + " unary calls OK on one channel, one face at the expected box");
+        System.out.println((TLS.enabled() ? "gRPC over TLS: " : "gRPC: ") + count + "/" + count
+                + " unary calls OK on one channel, one face at the expected box");
     }
 
     /** One long call, as a video client makes it; at most a few frames in flight (flow control). */

@@ -14,9 +14,12 @@
 #     and saved, the server says it drained, and the container exits 0;
 #  5. docker-compose up --build -d (the README's command, in a fresh copy of the tree) runs
 #     both servers healthy, saving to ./storage as in 2, and docker-compose stop exits 0;
-#  6. the "scale" profile with 2+2 replicas behind nginx spreads REST requests and gRPC calls
+#  6. with docker-compose.tls.yml and certificates from make certs (keys readable by root
+#     alone), both servers serve TLS: healthy through their HEALTHCHECK over TLS, still running
+#     as 10001, a REST https save and a gRPC TLS save answered, plaintext clients refused;
+#  7. the "scale" profile with 2+2 replicas behind nginx spreads REST requests and gRPC calls
 #     (one channel) over both replicas, and still answers every one with one replica of
-#     each stopped.
+#     each stopped; nginx terminates TLS for both protocols on its TLS ports too.
 #
 # No registry is reachable here, so the base images the Dockerfiles name are stand-ins built
 # from Debian packages (mmdebstrap) under the very names the Dockerfiles use: Debian's
@@ -116,7 +119,7 @@ step() {
 # -- 0. what it needs -----------------------------------------------------------------------
 PACKAGES=(podman crun runc fuse-overlayfs slirp4netns uidmap containernetworking-plugins
   golang-github-containers-common catatonit iptables golang-github-containernetworking-plugin-dnsname
-  mmdebstrap docker-compose)
+  mmdebstrap docker-compose openssl)
 
 prerequisites() {
   [ "$(id -u)" -eq 0 ] || { echo "containers: run as root (rootful podman; CI runs as root)" >&2; return 1; }
@@ -149,8 +152,8 @@ EOF
   ports=($(free_ports "$PORTS" 5)) || return 1
   REST_SINGLE=${ports[0]} GRPC_SINGLE=${ports[1]} REST_USER=${ports[2]}
   COMPOSE_REST=${ports[3]} COMPOSE_GRPC=${ports[4]}
-  ports=($(free_ports "$LB_PORTS" 2)) || return 1
-  LB_REST=${ports[0]} LB_GRPC=${ports[1]}
+  ports=($(free_ports "$LB_PORTS" 4)) || return 1
+  LB_REST=${ports[0]} LB_GRPC=${ports[1]} LB_REST_TLS=${ports[2]} LB_GRPC_TLS=${ports[3]}
   # This machine's needs, in a file of the test's own (not /etc/containers): the sandbox
   # cannot raise rlimits (no CAP_SYS_RESOURCE), so containers get limits it may set; and
   # runc, because crun refuses the hybrid cgroup layout.
@@ -447,6 +450,7 @@ compose_env() {
   export COMPOSE_PROJECT_NAME=$PROJECT
   export REST_PORT=$COMPOSE_REST GRPC_PORT=$COMPOSE_GRPC
   export LB_REST_PORT=$LB_REST LB_GRPC_PORT=$LB_GRPC
+  export LB_REST_TLS_PORT=$LB_REST_TLS LB_GRPC_TLS_PORT=$LB_GRPC_TLS
   export WORKERS=1
   unset APP_UID APP_GID
 }
@@ -481,6 +485,38 @@ compose_up() {
   (cd "$work/tree" && docker-compose down) >/dev/null 2>&1 || return 1
 }
 
+# -- 6b. docker-compose with TLS -------------------------------------------------------------------
+TLS_COMPOSE=(docker-compose -f docker-compose.yml -f docker-compose.tls.yml)
+
+compose_tls() {
+  compose_env
+  [ -n "$health_pid" ] || start_health_loop
+  # make certs, as root: the keys are root's, readable by root alone (the entrypoint's copy).
+  (cd "$work/tree" && scripts/make-certs.sh certs) >"$work/make-certs.log" 2>&1 || { cat "$work/make-certs.log" >&2; return 1; }
+  [ "$(stat -c %a "$work/tree/certs/server-key.pem")" = 600 ] || { echo "make certs left the key readable by others" >&2; return 1; }
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" up -d) >"$work/compose-tls.log" 2>&1 || { cat "$work/compose-tls.log" >&2; return 1; }
+  local service id who
+  for service in rest grpc; do
+    id=$(cd "$work/tree" && docker-compose ps -q "$service")
+    [ -n "$id" ] || { echo "no $service container" >&2; return 1; }
+    wait_container_healthy "$id" 120 || return 1
+    who=$(pid1 "$id")
+    [ "$who" = "java uid=$APP_UID_IN_IMAGE gid=$APP_UID_IN_IMAGE" ] || { echo "$service with TLS: PID 1 is '$who'" >&2; return 1; }
+    podman logs "$id" 2>&1 | grep -q "TLSv1.3, TLSv1.2 through" || { echo "$service says nothing of TLS:" >&2; podman logs "$id" 2>&1 | tail >&2; return 1; }
+    say "   $service: healthy over TLS (its HEALTHCHECK with TLS=1, TLS_CA), PID 1 $who: '$(podman logs "$id" 2>&1 | grep -m1 'TLSv1.3' | cut -c1-110)...'"
+  done
+  TLS_CA="$work/tree/certs/ca.pem" traffic rest "127.0.0.1:$REST_PORT" 1 >"$work/tls-rest.txt" || return 1
+  TLS_CA="$work/tree/certs/ca.pem" traffic grpc "127.0.0.1:$GRPC_PORT" 1 >"$work/tls-grpc.txt" || return 1
+  check_saved "$work/tree/storage/rest" "$APP_UID_IN_IMAGE:$APP_UID_IN_IMAGE" "$work/tls-rest.txt" || return 1
+  check_saved "$work/tree/storage/grpc" "$APP_UID_IN_IMAGE:$APP_UID_IN_IMAGE" "$work/tls-grpc.txt" || return 1
+  if traffic rest "127.0.0.1:$REST_PORT" 1 >/dev/null 2>&1 || traffic grpc "127.0.0.1:$GRPC_PORT" 1 >/dev/null 2>&1; then
+    echo "a plaintext client was answered by a TLS port" >&2
+    return 1
+  fi
+  say "   plaintext clients refused by both TLS ports"
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" down -t 30) >/dev/null 2>&1 || return 1
+}
+
 # -- 7. the scale profile behind nginx ---------------------------------------------------------
 # rows ID: saved frames in a replica's own volume.
 replica_rows() {
@@ -490,11 +526,11 @@ replica_rows() {
 scale_out() {
   compose_env
   [ -n "$health_pid" ] || start_health_loop
-  # The README's command, with 2 replicas of each.
   local t0=$SECONDS
-  (cd "$work/tree" && docker-compose --profile scale up -d --build --scale rest-replica=2 --scale grpc-replica=2 lb) \
-    >"$work/compose-scale.log" 2>&1 || { cat "$work/compose-scale.log" >&2; return 1; }
-  say "   docker-compose --profile scale up -d --build ...: $((SECONDS - t0))s (images from the cache; nginx waited for the replicas' health)"
+  # The README's command, with 2 replicas of each; with docker-compose.tls.yml, nginx's TLS ports too.
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" --profile scale up -d --build --scale rest-replica=2 \
+    --scale grpc-replica=2 lb) >"$work/compose-scale.log" 2>&1 || { cat "$work/compose-scale.log" >&2; return 1; }
+  say "   docker-compose -f docker-compose.yml -f docker-compose.tls.yml --profile scale up -d --build ...: $((SECONDS - t0))s (images from the cache; nginx waited for the replicas' health)"
   local rest_ids grpc_ids lb
   mapfile -t rest_ids < <(cd "$work/tree" && docker-compose --profile scale ps -q rest-replica)
   mapfile -t grpc_ids < <(cd "$work/tree" && docker-compose --profile scale ps -q grpc-replica)
@@ -531,7 +567,10 @@ scale_out() {
   rb2=$(replica_rows "${rest_ids[1]}") gb2=$(replica_rows "${grpc_ids[1]}")
   say "   then served by the survivors: REST +$((rb2 - rb)), gRPC +$((gb2 - gb))"
   [ $((rb2 - rb)) -eq $n ] && [ $((gb2 - gb)) -eq $n ] || { echo "the surviving replicas did not serve every request" >&2; return 1; }
-  (cd "$work/tree" && docker-compose --profile scale down -v -t 30) >/dev/null 2>&1 || return 1
+  TLS_CA="$work/tree/certs/ca.pem" traffic rest "127.0.0.1:$LB_REST_TLS_PORT" 2 >/dev/null || return 1
+  TLS_CA="$work/tree/certs/ca.pem" traffic grpc "127.0.0.1:$LB_GRPC_TLS_PORT" 2 >/dev/null || return 1
+  say "   nginx's TLS ports: REST https 127.0.0.1:$LB_REST_TLS_PORT and gRPC TLS 127.0.0.1:$LB_GRPC_TLS_PORT answered"
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" --profile scale down -v -t 30) >/dev/null 2>&1 || return 1
 }
 
 step "prerequisites (packages, podman API, traffic program)" prerequisites
@@ -541,7 +580,8 @@ step "one container of each: healthy, save, ownership" single_containers
 step "--user: own files; unwritable folder" explicit_user
 step "docker stop drains" drain_both
 step "docker-compose up --build -d" compose_up
-step "scale profile: 2+2 replicas behind nginx" scale_out
+step "docker-compose with TLS (docker-compose.tls.yml)" compose_tls
+step "scale profile: 2+2 replicas behind nginx, TLS there too" scale_out
 
 say "step times:"
 printf 'containers:   %s\n' "${timings[@]}"

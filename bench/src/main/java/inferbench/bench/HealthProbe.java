@@ -32,7 +32,8 @@ interface HealthProbe extends AutoCloseable {
 
     /** @param base the server's root, such as http://127.0.0.1:8001 (https with {@code tls}) */
     static HealthProbe rest(URI base, ClientTls tls) {
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT);
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT);
         if (tls.enabled()) {
             builder.sslContext(tls.sslContext());
         }

@@ -94,7 +94,10 @@ final class TlsPass {
         return results;
     }
 
-    /** Plaintext; TLS with each server's default implementation; and gRPC with the JDK's too, where OpenSSL is its default. */
+    /**
+     * Plaintext; TLS with each server's default implementation; and gRPC with the JDK's too,
+     * where OpenSSL is its default.
+     */
     private static List<Mode> modes(SampleCertificates.PemFiles certificates) {
         List<String> tlsFlags = List.of("--tls-cert", certificates.cert().toString(),
                 "--tls-key", certificates.key().toString());
@@ -199,8 +202,8 @@ final class TlsPass {
     }
 
     private static Result plaintextOf(List<Result> results, Result r) {
-        return results.stream().filter(o -> !o.tls() && o.link().equals(r.link()) && o.transport().equals(r.transport()))
-                .findFirst().orElse(null);
+        return results.stream().filter(o -> !o.tls() && o.link().equals(r.link())
+                && o.transport().equals(r.transport())).findFirst().orElse(null);
     }
 
     private static String signed(double value) {

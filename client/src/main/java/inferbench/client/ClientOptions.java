@@ -61,7 +61,8 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
 
     public static ClientOptions read(Config config) {
         ClientTls tls = ClientTls.read(config);
-        String restUrl = config.get("rest", "REST_URL", (tls.enabled() ? "https" : "http") + "://localhost:8001/predict");
+        String restUrl = config.get("rest", "REST_URL",
+                (tls.enabled() ? "https" : "http") + "://localhost:8001/predict");
         URI rest;
         try {
             rest = RestTransport.predictUrl(restUrl);

@@ -44,7 +44,8 @@ public final class Pem {
         List<X509Certificate> chain = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (var c : factory.generateCertificates(new ByteArrayInputStream(text.getBytes(StandardCharsets.ISO_8859_1)))) {
+            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            for (var c : factory.generateCertificates(new ByteArrayInputStream(bytes))) {
                 chain.add((X509Certificate) c);
             }
         } catch (CertificateException e) {

@@ -46,7 +46,8 @@ class ServerSettingsTest {
                         9, 4096, Duration.ofSeconds(11)),
                 new StorageSettings(Path.of("/tmp/s"), 7000, ZoneId.of("Europe/Paris")),
                 new PipelineSettings(Path.of("/tmp/c.xml"), 1000, DecodeMode.APPROXIMATE, 1), false,
-                new TlsSettings(Path.of("/tmp/cert.pem"), Path.of("/tmp/key.pem"), TlsSettings.Provider.JDK)), settings);
+                new TlsSettings(Path.of("/tmp/cert.pem"), Path.of("/tmp/key.pem"), TlsSettings.Provider.JDK)),
+                settings);
     }
 
     @Test

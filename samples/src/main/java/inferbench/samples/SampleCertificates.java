@@ -62,7 +62,8 @@ public final class SampleCertificates {
             byte[] caCert = certificate(caName, ca.getPublic(), caName, ca, true, List.of());
             byte[] serverCert = certificate(names[0], server.getPublic(), caName, ca, false, List.of(names));
             Files.createDirectories(dir);
-            PemFiles files = new PemFiles(dir.resolve("ca.pem"), dir.resolve("server.pem"), dir.resolve("server-key.pem"));
+            PemFiles files = new PemFiles(dir.resolve("ca.pem"), dir.resolve("server.pem"),
+                    dir.resolve("server-key.pem"));
             Files.writeString(files.ca(), pem("CERTIFICATE", caCert));
             Files.writeString(files.cert(), pem("CERTIFICATE", serverCert));
             Files.writeString(files.key(), pem("PRIVATE KEY", server.getPrivate().getEncoded()));

@@ -95,7 +95,8 @@ class TlsClientsTest {
             List<Socket> stalled = new ArrayList<>();
             try {
                 assertEquals("OK", predict(tls, frame).getStatus());
-                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class, () -> predict(plaintext, frame));
+                StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                        () -> predict(plaintext, frame));
                 assertEquals(Status.Code.UNAVAILABLE, refused.getStatus().getCode());
 
                 long start = System.nanoTime();

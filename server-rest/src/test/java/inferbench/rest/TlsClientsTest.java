@@ -41,7 +41,8 @@ class TlsClientsTest {
                 "--workers", "1", "--queue", "1",
                 "--tls-cert", certificates.cert().toString(), "--tls-key", certificates.key().toString())) {
             SSLContext trusting = ClientTls.trusting(certificates.ca()).sslContext();
-            HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting).build();
+            HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(trusting)
+                    .build();
             HttpRequest predict = HttpRequest.newBuilder(URI.create("https://localhost:" + server.port() + "/predict"))
                     .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(small))
                     .timeout(Duration.ofSeconds(30)).build();
@@ -57,7 +58,8 @@ class TlsClientsTest {
                     stalled.add(new RawHttp(server.port()).send(HALF_A_HANDSHAKE));
                 }
                 // a client that finished its handshake, then stopped in the middle of its headers
-                stalled.add(RawHttp.tls(server.port(), trusting).send("POST /predict HTTP/1.1\r\nHost: localhost\r\nCont"));
+                stalled.add(RawHttp.tls(server.port(), trusting)
+                        .send("POST /predict HTTP/1.1\r\nHost: localhost\r\nCont"));
                 for (int i = 0; i < 5; i++) {
                     long requestStart = System.nanoTime();
                     assertEquals(200, https.send(predict, HttpResponse.BodyHandlers.ofString()).statusCode());

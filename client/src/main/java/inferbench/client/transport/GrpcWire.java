@@ -101,7 +101,8 @@ final class GrpcWire {
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
         String tlsProblem = TlsFailure.explain(error, tls);
-        if (tlsProblem == null && (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)
+        if (tlsProblem == null
+                && (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)
                 && !refusedConnection(error) && OtherProtocol.speaksHttp1(channel.authority())) {
             throw new NotOfferedException(NotOfferedException.GRPC, "likely a REST port: " + channel.authority()
                     + " answers in HTTP/1.1, not HTTP/2");

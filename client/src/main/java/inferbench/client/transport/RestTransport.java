@@ -8,6 +8,7 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * REST over HTTP/1.1: {@code POST /predict?save=0|1} with the JPEG either in a multipart body
@@ -57,7 +58,8 @@ public final class RestTransport implements Transport {
     public RestTransport(URI predictUrl, Body body, Client client, Duration timeout, ClientTls tls) {
         URI url = checked(predictUrl);
         if (url.getScheme().equals("https") != tls.enabled()) {
-            throw new IllegalArgumentException(tls.enabled() ? "with TLS the REST address is an https:// URL, got " + url
+            throw new IllegalArgumentException(tls.enabled()
+                    ? "with TLS the REST address is an https:// URL, got " + url
                     : "an https:// address needs TLS (--tls, and --ca FILE for a private CA), got " + url);
         }
         this.body = body;
@@ -66,8 +68,9 @@ public final class RestTransport implements Transport {
         this.save = withQuery(url, "save=1");
         this.timeout = timeout;
         this.tls = tls;
-        this.http = client == Client.TUNED ? new HttpConnectionPool(url, timeout, tls.enabled() ? tls.sslContext() : null)
-                : new JdkHttpPoster(timeout, tls.enabled() ? tls.sslContext() : null);
+        SSLContext context = tls.enabled() ? tls.sslContext() : null;
+        this.http = client == Client.TUNED ? new HttpConnectionPool(url, timeout, context)
+                : new JdkHttpPoster(timeout, context);
     }
 
     /**

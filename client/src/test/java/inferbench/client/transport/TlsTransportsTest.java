@@ -48,7 +48,8 @@ class TlsTransportsTest {
                         LIMIT, clientTls);
                 case REST_MULTIPART_TUNED -> new RestTransport(rest, RestTransport.Body.MULTIPART,
                         RestTransport.Client.TUNED, LIMIT, clientTls);
-                case GRPC_UNARY -> new GrpcUnaryTransport(grpc, GrpcUnaryTransport.TimeLimit.DEADLINE, LIMIT, clientTls);
+                case GRPC_UNARY -> new GrpcUnaryTransport(grpc, GrpcUnaryTransport.TimeLimit.DEADLINE, LIMIT,
+                        clientTls);
                 case GRPC_UNARY_NO_DEADLINE -> new GrpcUnaryTransport(grpc, GrpcUnaryTransport.TimeLimit.WAITING_THREAD,
                         LIMIT, clientTls);
                 case GRPC_STREAM -> new GrpcStreamTransport(grpc, LIMIT, clientTls);

@@ -1,11 +1,15 @@
 # Every target goes through build.sh (the one build entry point) or a built jar.
-.PHONY: build test clean client
+.PHONY: build test test-core clean client
 
 build:
 	./build.sh package
 
 test:
 	./build.sh test
+
+# The pipeline's and both servers' core tests alone, without those tagged "limits" (make test runs all).
+test-core:
+	./build.sh test-core
 
 clean:
 	./build.sh clean

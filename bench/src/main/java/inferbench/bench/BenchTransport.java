@@ -1,5 +1,7 @@
 package inferbench.bench;
 
+import inferbench.bench.tuned.HttpConnectionPool;
+import inferbench.bench.tuned.NoDeadlineGrpcTransport;
 import inferbench.client.transport.GrpcStreamTransport;
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
@@ -12,10 +14,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The ways the benchmark sends a frame, each opened from the client's own protocol code
- * ({@code inferbench.client.transport}), so the benchmark measures what the client runs. The
- * idiomatic clients (the JDK's HttpClient; a gRPC deadline on every unary call) are the plain
- * names; each tuned variant the client offers as an option is measured beside its default.
+ * The ways the benchmark sends a frame: the client's own transports
+ * ({@code inferbench.client.transport}), so the benchmark measures what the client runs, with the
+ * idiomatic clients (the JDK's HttpClient; a gRPC deadline on every unary call) as the plain
+ * names; and beside them the tuned variants only the benchmark has ({@code inferbench.bench.tuned}).
  */
 enum BenchTransport {
     REST_MULTIPART("rest-multipart", "REST multipart", Server.REST),
@@ -50,15 +52,13 @@ enum BenchTransport {
     Transport open(URI restUrl, String grpcTarget, ClientTls tls) {
         Duration limit = Transport.DEFAULT_TIMEOUT;
         return switch (this) {
-            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART, RestTransport.Client.JDK,
-                    limit, tls);
+            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART, limit, tls);
             case REST_MULTIPART_TUNED -> new RestTransport(restUrl, RestTransport.Body.MULTIPART,
-                    RestTransport.Client.TUNED, limit, tls);
-            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG, RestTransport.Client.JDK, limit,
-                    tls);
-            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.DEADLINE, limit, tls);
-            case GRPC_UNARY_NO_DEADLINE -> new GrpcUnaryTransport(grpcTarget,
-                    GrpcUnaryTransport.TimeLimit.WAITING_THREAD, limit, tls);
+                    new HttpConnectionPool(restUrl, limit, tls.enabled() ? tls.sslContext() : null), limit, tls,
+                    " tuned");
+            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG, limit, tls);
+            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget, limit, tls);
+            case GRPC_UNARY_NO_DEADLINE -> new NoDeadlineGrpcTransport(grpcTarget, limit, tls);
             case GRPC_STREAM -> new GrpcStreamTransport(grpcTarget, limit, tls);
         };
     }

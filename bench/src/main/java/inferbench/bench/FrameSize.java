@@ -1,5 +1,7 @@
 package inferbench.bench;
 
+import java.util.Locale;
+
 /** A frame size such as 1280x720, as given to --size. */
 public record FrameSize(int width, int height) {
 
@@ -17,7 +19,7 @@ public record FrameSize(int width, int height) {
     }
 
     public static FrameSize parse(String text) {
-        String[] parts = text.trim().toLowerCase().split("x");
+        String[] parts = text.trim().toLowerCase(Locale.ROOT).split("x");
         try {
             if (parts.length == 2) {
                 return new FrameSize(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]));

@@ -20,9 +20,6 @@ public interface Sender extends AutoCloseable {
      * @param wrong how the answer differs from the expected one, or "" when it is right
      */
     record Answer(double serverMs, long requestBytes, long replyBytes, String error, String wrong) {
-        static Answer right(double serverMs, long requestBytes, long replyBytes) {
-            return new Answer(serverMs, requestBytes, replyBytes, "", "");
-        }
     }
 
     /** Opens one thread's sender; called on that thread. */

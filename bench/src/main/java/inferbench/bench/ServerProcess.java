@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -41,7 +42,7 @@ final class ServerProcess implements AutoCloseable {
             throws IOException {
         if (!Files.isReadable(jar)) {
             throw new IllegalStateException(name + " server jar " + jar + " not found: run `make build`"
-                    + " (or point --" + name.toLowerCase() + "-jar at it)");
+                    + " (or point --" + name.toLowerCase(Locale.ROOT) + "-jar at it)");
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

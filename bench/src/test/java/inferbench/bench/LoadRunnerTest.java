@@ -31,7 +31,7 @@ class LoadRunnerTest {
         @Override
         public Answer send(int ticket) {
             tickets.add(ticket);
-            return Answer.right(2, 10, 20);
+            return new Answer(2, 10, 20, "", "");
         }
 
         @Override
@@ -46,7 +46,7 @@ class LoadRunnerTest {
 
         LoadRunner.Run run = LoadRunner.run(() -> ticket -> {
             sends.incrementAndGet();
-            return Sender.Answer.right(2, 10, 20);
+            return new Sender.Answer(2, 10, 20, "", "");
         }, 4, 7, 50);
 
         assertEquals(50, run.samples().size());
@@ -63,7 +63,7 @@ class LoadRunnerTest {
         LoadRunner.Run run = LoadRunner.runFor(() -> ticket -> {
             sends.incrementAndGet();
             Thread.sleep(5);
-            return Sender.Answer.right(2, 10, 20);
+            return new Sender.Answer(2, 10, 20, "", "");
         }, 3, 4, time);
 
         assertEquals(sends.get() - 4, run.samples().size());
@@ -91,7 +91,7 @@ class LoadRunnerTest {
             if (ticket == 3) {
                 throw new java.io.IOException("connection reset");
             }
-            return Sender.Answer.right(2, 10, 20);
+            return new Sender.Answer(2, 10, 20, "", "");
         }, 2, 0, 10);
 
         assertEquals(9, run.samples().stream().filter(Sample::correct).count());
@@ -116,7 +116,7 @@ class LoadRunnerTest {
             if (opens.incrementAndGet() == 3) {
                 throw new java.io.IOException("connection refused");
             }
-            return ticket -> Sender.Answer.right(2, 10, 20);
+            return ticket -> new Sender.Answer(2, 10, 20, "", "");
         }, 4, 2, 20));
 
         assertTrue(e.getMessage().contains("connection refused"), e.getMessage());

@@ -66,11 +66,10 @@ public final class ClientApp {
             System.err.println("client: cannot open --source " + options.source() + ": " + e.getMessage());
             return 2;
         }
-        Transport rest = new RestTransport(options.rest(), RestTransport.Body.MULTIPART, options.restClient(),
-                options.timeout(), options.tls());
-        Transport grpc = options.grpcStream()
-                ? new GrpcStreamTransport(options.grpc(), options.timeout(), options.tls())
-                : new GrpcUnaryTransport(options.grpc(), options.grpcTimeLimit(), options.timeout(), options.tls());
+        Transport rest = new RestTransport(options.rest(), RestTransport.Body.MULTIPART, options.timeout(),
+                options.tls());
+        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(options.grpc(), options.timeout(), options.tls())
+                : new GrpcUnaryTransport(options.grpc(), options.timeout(), options.tls());
         LiveSession session = new LiveSession(source, rest, options.rest().toString(), grpc, options.grpc(),
                 new Controls(options.mode(), options.save()), options.fps(), options.quality(),
                 options.screenshot() == null ? 0 : options.frames());

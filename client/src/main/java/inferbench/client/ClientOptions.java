@@ -1,7 +1,6 @@
 package inferbench.client;
 
 import inferbench.client.source.FrameSources;
-import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
 import inferbench.config.Config;
@@ -10,21 +9,19 @@ import inferbench.tls.ClientTls;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The client's command line, read with {@link Config} (flags, then environment, then defaults).
  *
- * @param restClient   the HTTP client under REST: the JDK's HttpClient, or the tuned hand-written one
  * @param timeout      how long each request may take before the client gives up on it
- * @param grpcTimeLimit how a unary gRPC call's time limit is kept: a gRPC deadline, or the waiting thread
  * @param screenshot   where to write the rendered window, or null for the interactive window
  * @param frames       frames to run before the screenshot
  * @param tls          TLS for both protocols, or {@link ClientTls#PLAINTEXT}
  */
 public record ClientOptions(URI rest, String grpc, String source, Controls.Mode mode, boolean save, int fps,
-                            int quality, boolean grpcStream, RestTransport.Client restClient,
-                            Duration timeout, GrpcUnaryTransport.TimeLimit grpcTimeLimit, Path screenshot,
-                            int frames, ClientTls tls) {
+                            int quality, boolean grpcStream, Duration timeout, Path screenshot, int frames,
+                            ClientTls tls) {
 
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     /** Longer than any frame takes on a loaded machine; past it a stalled server is better reported. */
@@ -42,12 +39,8 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
               --grpc HOST:PORT  gRPC server (GRPC_TARGET, default localhost:50051)
               --grpc-mode M     unary (Predict, one call per frame, default) or stream (PredictStream,
                                 one long-lived call)
-              --rest-client C   REST's HTTP client (REST_CLIENT, default jdk): jdk, the JDK's HttpClient;
-                                tuned, the hand-written one (the calling thread does the I/O)
               --timeout S       seconds each request may take (REQUEST_TIMEOUT, default 5, 0.1-600);
                                 past it the panel shows "no answer within S s" and goes on
-              --grpc-deadline D how a unary call's time limit is kept (GRPC_DEADLINE, default on): on,
-                                a gRPC deadline; off, none (the waiting thread cancels the call)
             %s%s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
               --save            start with saving on (the servers store each frame)
               --fps N           frames per second read from the source (default 30)
@@ -78,24 +71,10 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
         if (!grpcMode.equals("unary") && !grpcMode.equals("stream")) {
             throw new IllegalArgumentException("--grpc-mode must be unary or stream, got '" + grpcMode + "'");
         }
-        String restClient = config.get("rest-client", "REST_CLIENT", "jdk");
-        if (!restClient.equals("jdk") && !restClient.equals("tuned")) {
-            throw new IllegalArgumentException("--rest-client (REST_CLIENT) must be jdk or tuned, got '"
-                    + restClient + "'");
-        }
-        String deadline = config.get("grpc-deadline", "GRPC_DEADLINE", "on");
-        if (!deadline.equals("on") && !deadline.equals("off")) {
-            throw new IllegalArgumentException("--grpc-deadline (GRPC_DEADLINE) must be on or off, got '"
-                    + deadline + "'");
-        }
         Duration timeout = config.getSeconds("timeout", "REQUEST_TIMEOUT", Transport.DEFAULT_TIMEOUT,
                 MIN_TIMEOUT, MAX_TIMEOUT);
-        if (config.has("grpc-deadline") && grpcMode.equals("stream")) {
-            throw new IllegalArgumentException("--grpc-deadline is for unary calls: a stream has no deadline,"
-                    + " each frame waits at most " + Config.seconds(timeout) + " s (--timeout)");
-        }
         String screenshot = config.get("screenshot", null, null);
-        if (screenshot != null && !screenshot.toLowerCase().endsWith(".png")) {
+        if (screenshot != null && !screenshot.toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--screenshot writes a PNG: give a file name ending in .png");
         }
         ClientOptions options = new ClientOptions(rest, grpc,
@@ -105,10 +84,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                 (int) config.getLong("fps", null, 30, 1, 120),
                 (int) config.getLong("quality", null, SampleFrames.JPEG_QUALITY, 1, 100),
                 grpcMode.equals("stream"),
-                restClient.equals("tuned") ? RestTransport.Client.TUNED : RestTransport.Client.JDK,
                 timeout,
-                deadline.equals("on") ? GrpcUnaryTransport.TimeLimit.DEADLINE
-                        : GrpcUnaryTransport.TimeLimit.WAITING_THREAD,
                 screenshot == null ? null : Path.of(screenshot),
                 (int) config.getLong("frames", null, 60, 1, 100_000),
                 tls);

@@ -36,8 +36,8 @@ class ClientAppTest {
     void helpListsTheOptionsTheKeysAndWhichVideosWork() {
         Run run = Run.of("--help");
         assertEquals(0, run.code);
-        for (String text : new String[] {"--rest URL", "--grpc HOST:PORT", "--grpc-mode", "--rest-client C",
-                "--grpc-deadline D", "--timeout S", "REQUEST_TIMEOUT", "REST_CLIENT", "GRPC_DEADLINE", "--source",
+        for (String text : new String[] {"--rest URL", "--grpc HOST:PORT", "--grpc-mode", "--timeout S",
+                "REQUEST_TIMEOUT", "--source",
                 "--mode 1|2|3", "--save", "--fps", "--quality", "--screenshot", "--frames", "webcam[:N]", "images:PATH",
                 "no FFmpeg", "MJPEG .avi files open", Controls.KEYS}) {
             assertTrue(run.out.contains(text), "help mentions " + text + ":\n" + run.out);
@@ -52,12 +52,6 @@ class ClientAppTest {
                 Run.of("--mode", "4").err.strip());
         assertEquals("client: --quality: 101 is out of range [1, 100]", Run.of("--quality", "101").err.strip());
         assertEquals("client: --frames goes with --screenshot FILE.png", Run.of("--frames", "3").err.strip());
-        assertEquals("client: --rest-client (REST_CLIENT) must be jdk or tuned, got 'fast'",
-                Run.of("--rest-client", "fast").err.strip());
-        assertEquals("client: --grpc-deadline (GRPC_DEADLINE) must be on or off, got 'yes'",
-                Run.of("--grpc-deadline", "yes").err.strip());
-        assertEquals("client: --grpc-deadline is for unary calls: a stream has no deadline, each frame waits at"
-                + " most 5 s (--timeout)", Run.of("--grpc-mode", "stream", "--grpc-deadline", "off").err.strip());
         assertEquals("client: cannot open --source video:/nonexistent.avi: no such video file: /nonexistent.avi",
                 Run.of("--source", "video:/nonexistent.avi", "--screenshot", "/tmp/x.png").err.strip());
     }

@@ -22,8 +22,6 @@ class ClientOptionsTest {
     void theDefaultsAreTheIdiomaticClients() {
         ClientOptions options = read(Map.of());
         assertEquals(URI.create("http://localhost:8001/predict"), options.rest());
-        assertEquals(RestTransport.Client.JDK, options.restClient());
-        assertEquals(GrpcUnaryTransport.TimeLimit.DEADLINE, options.grpcTimeLimit());
         assertEquals(Duration.ofSeconds(5), options.timeout());
     }
 
@@ -38,18 +36,6 @@ class ClientOptionsTest {
                 () -> read(Map.of(), "--timeout", "5s"));
         assertTrue(notSeconds.getMessage().contains("expected seconds such as 10 or 0.5, got '5s'"),
                 notSeconds.getMessage());
-    }
-
-    @Test
-    void theTunedVariantsComeFromFlagsOrTheEnvironmentAndFlagsWin() {
-        ClientOptions flags = read(Map.of(), "--rest-client", "tuned", "--grpc-deadline", "off");
-        assertEquals(RestTransport.Client.TUNED, flags.restClient());
-        assertEquals(GrpcUnaryTransport.TimeLimit.WAITING_THREAD, flags.grpcTimeLimit());
-        ClientOptions env = read(Map.of("REST_CLIENT", "tuned", "GRPC_DEADLINE", "off"));
-        assertEquals(RestTransport.Client.TUNED, env.restClient());
-        assertEquals(GrpcUnaryTransport.TimeLimit.WAITING_THREAD, env.grpcTimeLimit());
-        ClientOptions both = read(Map.of("REST_CLIENT", "tuned"), "--rest-client", "jdk");
-        assertEquals(RestTransport.Client.JDK, both.restClient());
     }
 
     @Test

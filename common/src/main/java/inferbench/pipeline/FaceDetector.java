@@ -48,10 +48,6 @@ public final class FaceDetector {
         classifiers.get(); // load now so a broken file fails at startup, not on the first request
     }
 
-    public Path cascadeFile() {
-        return cascadeFile;
-    }
-
     /** Runs the cascade on a greyscale image and returns the face rectangles in its pixel space. */
     public List<Rect> detect(Mat grey) {
         MatOfRect found = new MatOfRect();

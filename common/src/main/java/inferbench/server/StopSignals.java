@@ -20,7 +20,11 @@ public final class StopSignals {
     private StopSignals() {
     }
 
-    /** Runs {@code stop} at SIGTERM or SIGINT, on a thread of its own (so it must not block for long). */
+    /**
+     * Runs {@code stop} at SIGTERM or SIGINT, on a thread the JVM starts for that signal, which
+     * {@code stop} may hold for as long as the stop takes (the grace period): a second signal
+     * gets a thread of its own.
+     */
     public static void onStop(Runnable stop) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {

@@ -9,22 +9,18 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The detection threads of a server, and the limit on how much work it takes on: {@code workers}
- * threads, and places for {@code queue} more requests to wait. Beyond that {@link #trySubmit}
- * says no at once, so an overload shows up as quick "busy" answers (REST 503, gRPC
- * RESOURCE_EXHAUSTED) instead of a queue, and memory, that grows as long as clients keep sending.
- * Both servers use it with the same settings, so they get the same compute and the same limit.
+ * A server's detection threads and how much work it takes on: {@code workers} threads and
+ * {@code queue} places to wait. Beyond that {@link #trySubmit} says no at once, so an overload
+ * shows as quick "busy" answers (REST 503, gRPC RESOURCE_EXHAUSTED), not as a queue that grows.
+ * Both servers use it with the same settings: the same compute, the same limit.
  *
- * <p>Why a semaphore and not just a ThreadPoolExecutor with a bounded queue: once all its
- * threads exist, a ThreadPoolExecutor passes every task through its queue, even to an idle
- * thread. Two requests arriving together can then find a one-place queue full while the idle
- * thread has not yet woken up to take the first, and the second is refused although a worker
- * is free. Counting admitted requests makes the limit exactly {@code workers + queue}; the
- * pool's own queue has that many places, so it never refuses an admitted request (a linked
- * queue, so a large --queue costs nothing until it is used).
+ * <p>Why a semaphore and not a ThreadPoolExecutor's bounded queue: once all its threads exist,
+ * the executor passes every task through its queue, so two requests arriving together can find a
+ * one-place queue full while an idle thread has not yet taken the first. Counting admitted
+ * requests makes the limit exactly {@code workers + queue}; the executor's (linked) queue has
+ * that many places, so it never refuses an admitted request.
  */
 public final class WorkerPool {
     private final int workers;
@@ -39,13 +35,8 @@ public final class WorkerPool {
         this.queue = queue;
         this.places = (int) Math.min((long) workers + queue, Integer.MAX_VALUE);
         this.free = new Semaphore(places);
-        AtomicInteger count = new AtomicInteger();
         this.threads = new ThreadPoolExecutor(workers, workers, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(places),
-                task -> {
-                    Thread thread = new Thread(task, threadNamePrefix + count.incrementAndGet());
-                    thread.setDaemon(true); // a pool someone forgot to shut down never keeps the JVM up
-                    return thread;
-                });
+                new DaemonThreads(threadNamePrefix));
     }
 
     /**

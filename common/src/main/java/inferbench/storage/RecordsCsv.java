@@ -31,10 +31,6 @@ final class RecordsCsv {
         this.file = directory.resolve(ResultStore.CSV_NAME);
     }
 
-    Path file() {
-        return file;
-    }
-
     /** The bytes one row takes: its text and its line end (the header too when the file is new). */
     byte[] row(OffsetDateTime time, String filename, DetectionResult result, String protocol) throws IOException {
         String row = String.join(",",

@@ -125,10 +125,6 @@ public final class ResultStore implements Closeable {
         return directory;
     }
 
-    public Path csvFile() {
-        return csv.file();
-    }
-
     /**
      * Stores the crop under a new timestamp name and appends its row; returns the name.
      *

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import inferbench.pipeline.Box;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class JsonWriterTest {
@@ -36,5 +37,17 @@ class JsonWriterTest {
     void refusesNanAndInfinity() {
         assertThrows(IllegalArgumentException.class, () -> new JsonWriter().value(Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> new JsonWriter().value(Float.POSITIVE_INFINITY));
+    }
+
+    /** What this writes, JsonReader (samples module) reads back. */
+    @Test
+    void readsWhatJsonWriterWrites() {
+        String json = new JsonWriter().beginObject().name("boxes").boxArray(List.of(new Box(244.8f, 91.2f, 141.6f, 141.6f)))
+                .name("ok").value(true).name("text").value("a\"b\\c\n\u0001").endObject().toString();
+        Map<String, Object> back = JsonReader.parseObject(json);
+        List<?> box = (List<?>) ((List<?>) back.get("boxes")).get(0);
+        assertEquals(244.8f, ((Double) box.get(0)).floatValue());
+        assertEquals(Boolean.TRUE, back.get("ok"));
+        assertEquals("a\"b\\c\n\u0001", back.get("text"));
     }
 }

@@ -284,7 +284,7 @@ class DetectionPipelineTest {
         assertEquals(720, saved.cols());
         assertEquals(720, saved.rows());
         saved.release();
-        List<String> lines = java.nio.file.Files.readAllLines(store.csvFile());
+        List<String> lines = java.nio.file.Files.readAllLines(store.directory().resolve(ResultStore.CSV_NAME));
         assertEquals(2, lines.size());
         assertTrue(lines.get(1).contains("," + result.filename() + ",haar_v1,face,1,\"[[244.8,91.2,141.6,141.6]]\",\"[0.9]\","),
                 lines.get(1));

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,7 @@ import org.opencv.core.Scalar;
  * <p>tmpfs hands out whole 4 KiB pages, which lets a test run out of space exactly where it
  * hurts most: after the image was written, in the middle of its records.csv row.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class FullDiskTest {
     private static final int PAGE = 4096;

@@ -66,7 +66,7 @@ class ResultStoreTest {
                         + "\"[0.9]\",12.500,REST,OK",
                 "2026-03-01T13:34:56.789+01:00,20260301_133456_789-1.jpg,haar_v1,face,0,\"[]\",\"[]\",3.250,gRPC,"
                         + "NO_DETECTION"),
-                Files.readAllLines(store.csvFile()));
+                Files.readAllLines(store.directory().resolve(ResultStore.CSV_NAME)));
     }
 
     @Test
@@ -112,7 +112,7 @@ class ResultStoreTest {
             assertEquals(720, saved.rows(), name);
             saved.release();
         }
-        List<String> lines = Files.readAllLines(store.csvFile());
+        List<String> lines = Files.readAllLines(store.directory().resolve(ResultStore.CSV_NAME));
         assertEquals(ResultStore.CSV_HEADER, lines.get(0));
         assertEquals(count, lines.size() - 1);
         Set<String> csvNames = new HashSet<>();
@@ -145,7 +145,7 @@ class ResultStoreTest {
             assertEquals(2, files.filter(p -> !p.getFileName().toString().startsWith(".")).count(),
                     "the first image and records.csv, nothing more");
         }
-        assertEquals(2, Files.readAllLines(store.csvFile()).size());
+        assertEquals(2, Files.readAllLines(store.directory().resolve(ResultStore.CSV_NAME)).size());
 
         Files.delete(store.directory().resolve(first)); // the user makes room
         clock.now = clock.now.plusMillis(999);

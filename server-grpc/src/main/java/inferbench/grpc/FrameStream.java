@@ -11,32 +11,24 @@ import io.grpc.stub.StreamObserver;
 /**
  * One {@code PredictStream} call: video frames in, one {@link Detection} per frame out, in order.
  *
- * <p>Flow control: automatic requests are off, and the next frame is requested only when the
- * previous one has been answered and the response side can take more ({@code isReady}). So a
- * call holds at most one frame. A client that sends faster than detection fills the HTTP/2
- * flow-control window, which grpc reopens only as the server reads, and then has to wait: its
- * frames queue on its side, not in the server. One frame at a time also keeps the answers in order.
+ * <p>Flow control, as grpc-java's manualflowcontrol example: the next frame is requested only
+ * once the previous one is answered and the response side can take more ({@code isReady}), so a
+ * call holds one frame, and a client that sends faster than detection waits on the HTTP/2 window:
+ * its frames queue on its side, not in the server.
  *
- * <p>A frame that cannot be processed (bad data, wrong mime type, server busy) is answered in
- * its place with status {@code ERROR} and the reason in {@code error}; the call goes on.
- * When the server stops, the frame in hand is answered and the call ends with UNAVAILABLE, so
- * the client reconnects at once instead of the stop waiting out its grace period. So it does
- * when its connection has reached its maximum age ({@link ConnectionAge}): the client's next
- * frame opens a new call, on a new connection, and no frame is lost. The server may also end the
- * call itself, when a frame stalls halfway ({@link UnfinishedCalls}).
- *
- * <p>Callbacks arrive on the event loop (frames, half-close, ready, cancel) and on a worker
- * (an answer), so the state is guarded by this object's lock.
+ * <p>A frame that cannot be processed (bad data, wrong mime type, server busy) is answered in its
+ * place with status {@code ERROR} and the reason; the call goes on. A frame whose client has gone
+ * while it waited for a worker is not detected. When the server stops, the frame in hand is
+ * answered and the call ends with UNAVAILABLE, so the client reconnects at once. The limits may
+ * end a call too (inferbench.grpc.limits); the close handler says so. Callbacks come on the event
+ * loop and on a worker, so the state is guarded by this object's lock.
  */
 final class FrameStream implements StreamObserver<Image> {
     static final String SHUTTING_DOWN = "server shutting down: reconnect to go on with the stream";
-    static final String CONNECTION_AGED = "the connection has reached its maximum age: open a new call to go on"
-            + " with the stream";
 
     private final ServerCallStreamObserver<Detection> call;
     private final InferenceService service;
     private final WorkerPool workers;
-    private final long connectionGoneAwayBy;
 
     private int framesHeld;           // received and not answered yet: 0 or 1
     private boolean waitingForReady;  // the next frame is due once the response side drains
@@ -48,7 +40,6 @@ final class FrameStream implements StreamObserver<Image> {
         this.call = call;
         this.service = service;
         this.workers = workers;
-        this.connectionGoneAwayBy = ConnectionAge.goneAwayBy();
     }
 
     /** Sets up flow control; must run inside the service method, before the call starts. */
@@ -58,7 +49,7 @@ final class FrameStream implements StreamObserver<Image> {
         call.setOnReadyHandler(stream::onReady);
         // with a handler set, sending after a cancel is a no-op, not an exception
         call.setOnCancelHandler(stream::onEnded);
-        call.setOnCloseHandler(stream::onEnded);  // the server ended the call: late or too large a frame, a stop
+        call.setOnCloseHandler(stream::onEnded);  // the call has ended: answered, or ended by the limits
         call.request(1);
         return stream;
     }
@@ -71,7 +62,8 @@ final class FrameStream implements StreamObserver<Image> {
             }
             framesHeld++;
         }
-        workers.trySubmit(() -> detect(frame)).ifPresentOrElse(
+        // null: the client gave up while the frame waited for a worker
+        workers.trySubmit(() -> call.isCancelled() ? null : detect(frame)).ifPresentOrElse(
                 detection -> detection.whenComplete((answer, error) -> answer(error == null ? answer
                         : InferenceService.frameError(InferenceService.internalError(error).getDescription()))),
                 () -> answer(InferenceService.frameError(workers.busyMessage())));
@@ -108,11 +100,11 @@ final class FrameStream implements StreamObserver<Image> {
 
     private synchronized void answer(Detection detection) {
         framesHeld--;
-        if (done) {
+        if (done || detection == null) {
             return;
         }
         call.onNext(detection);
-        if (halfClosed || ending || connectionGoneAway()) {
+        if (halfClosed || ending) {
             finish();
         } else if (call.isReady()) {
             call.request(1);
@@ -126,10 +118,6 @@ final class FrameStream implements StreamObserver<Image> {
             waitingForReady = false;
             call.request(1);
         }
-    }
-
-    private boolean connectionGoneAway() {
-        return connectionGoneAwayBy != Long.MAX_VALUE && System.nanoTime() - connectionGoneAwayBy >= 0;
     }
 
     private synchronized void onEnded() {
@@ -146,7 +134,7 @@ final class FrameStream implements StreamObserver<Image> {
         if (halfClosed) {
             call.onCompleted();
         } else {
-            call.onError(Status.UNAVAILABLE.withDescription(ending ? SHUTTING_DOWN : CONNECTION_AGED).asException());
+            call.onError(Status.UNAVAILABLE.withDescription(SHUTTING_DOWN).asException());
         }
     }
 }

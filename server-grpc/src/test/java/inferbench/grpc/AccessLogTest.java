@@ -81,7 +81,7 @@ class AccessLogTest {
         ServerSettings settings = ServerSettings.read(new Config(new String[] {"--port", "0", "--bind", "127.0.0.1",
                 "--storage", storage.toString(), "--max-body", "4096"}, Map.of()), GrpcServer.DEFAULT_PORT);
         DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
-        return new GrpcServer(settings, pipeline, new PrintStream(log, true, StandardCharsets.UTF_8), System.err).start();
+        return GrpcServerMain.start(settings, pipeline, new PrintStream(log, true, StandardCharsets.UTF_8), System.err);
     }
 
     private static final class CountingStream extends ByteArrayOutputStream {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.grpc.limits.GrpcLimits;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * What a slow, stalled or greedy client may hold of the server, one limit at a time, each set
  * low through its flag: every refusal is a status with a message, in the access log too.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CallLimitsTest {
     private static final String PREDICT = "img.Inference/Predict";
@@ -178,7 +181,7 @@ class CallLimitsTest {
     void closesAConnectionThatResetsStreamsInALoop(@TempDir Path storage) throws Exception {
         try (TestServer test = TestServer.start(storage);
              RawHttp2Connection flood = RawHttp2Connection.open(test.server.port())) {
-            for (int i = 0; i < 2 * GrpcServer.MAX_RESETS && !flood.isClosed(); i++) {
+            for (int i = 0; i < 2 * GrpcLimits.MAX_RESETS && !flood.isClosed(); i++) {
                 flood.resetStream(flood.startCall(PREDICT));
             }
             assertTrue(flood.awaitClosed(WAIT));

@@ -36,7 +36,7 @@ final class ChildServer implements AutoCloseable {
             InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcServer.class.getName(),
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), GrpcServerMain.class.getName(),
                 "--port", "0", "--bind", "127.0.0.1", "--storage", storage.toString()));
         command.addAll(List.of(flags));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

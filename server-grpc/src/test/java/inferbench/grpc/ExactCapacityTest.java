@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * unary calls and half on streams, each sending its next request only once it has its answer:
  * none is ever told "busy", since a request's place is free again before its answer goes out.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ExactCapacityTest {
     private static final int WORKERS = 2;

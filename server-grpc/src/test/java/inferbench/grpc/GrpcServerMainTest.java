@@ -22,7 +22,7 @@ class GrpcServerMainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return GrpcServer.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return GrpcServerMain.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (INVALID_ARGUMENT, RESOURCE_EXHAUSTED), not UNKNOWN "Application error processing RPC"; the
  * error log gets one brief line per kind every interval, and grpc logs no stack trace.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class MalformedRequestsTest {
     /** Nine bytes that are not an {@code img.Image}: 0xFF is a field tag with an invalid wire type. */

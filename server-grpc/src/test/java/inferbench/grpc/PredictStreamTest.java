@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.config.Config;
+import inferbench.grpc.limits.GrpcLimits;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -157,14 +159,15 @@ class PredictStreamTest {
     /**
      * A client that sends whenever its transport is ready is held back by the server: the frames
      * it has sent and not had answered stay within what one HTTP/2 flow-control window carries
-     * ({@link GrpcServer#flowControlWindow}, from --max-body, here a little over one frame), plus
+     * ({@link GrpcLimits#flowControlWindow}, from --max-body, here a little over one frame), plus
      * the one the server holds, one in the client's buffer and answers on their way back. Never
      * the whole video.
      */
+    @Tag("limits")
     @Test
     void holdsBackAClientThatSendsWheneverItsTransportIsReady(@TempDir Path otherStorage) throws Exception {
         int maxBody = face.getSerializedSize() + 1000;
-        int windowBound = GrpcServer.flowControlWindow(maxBody) / face.getSerializedSize() + 4;
+        int windowBound = GrpcLimits.flowControlWindow(maxBody) / face.getSerializedSize() + 4;
         int total = 3 * windowBound; // a client not held back has all of them in flight
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
@@ -217,6 +220,7 @@ class PredictStreamTest {
      * 32 KiB more of answers wait unsent, and the stream ends with RESOURCE_EXHAUSTED saying why.
      * Frames that fail at once (empty), so that thousands of answers pile up in a moment.
      */
+    @Tag("limits")
     @Test
     void endsAStreamWhoseClientStopsReadingItsAnswers() throws Exception {
         ManagedChannel slowReader = NettyChannelBuilder.forAddress("127.0.0.1", server.server.port())
@@ -372,6 +376,10 @@ class PredictStreamTest {
 
         Status end() throws Exception {
             return end.get(TestServer.CALL_DEADLINE_SECONDS + 5, TimeUnit.SECONDS);
+        }
+
+        boolean ended() {
+            return end.isDone();
         }
     }
 }

@@ -14,19 +14,27 @@ import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
 import inferbench.server.WorkerPool;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.opencv.core.Mat;
 
-/** One worker and one queue slot, so that a burst of requests is more than the server admits. */
+/**
+ * One worker and one queue slot, so that a burst of requests is more than the server admits, and
+ * a frame can be made to wait for the worker.
+ */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SaturationTest {
     @TempDir
@@ -49,6 +57,7 @@ class SaturationTest {
         server.close();
     }
 
+    @Tag("limits")
     @Test
     void refusesABurstBeyondWorkersPlusQueueAtOnceAndRecovers() throws Exception {
         List<ListenableFuture<Detection>> calls = new ArrayList<>();
@@ -74,6 +83,39 @@ class SaturationTest {
         assertEquals("OK", server.blocking().predict(face).getStatus());
     }
 
+    /**
+     * A frame whose client gives up while it waits for the worker is not detected, as a unary call
+     * is not: here a stream's frame, queued behind a slow call, asks to be saved, and nothing is.
+     */
+    @Test
+    void skipsAStreamFrameWhoseClientCancelledWhileItWaitedForTheWorker() throws Exception {
+        Mat large = SampleFrames.faceFrame(2048, 2048);
+        Image slow = jpeg(SampleFrames.encodeJpeg(large, SampleFrames.JPEG_QUALITY));
+        large.release();
+        ListenableFuture<Detection> running = InferenceGrpc.newFutureStub(server.channel)
+                .withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).predict(slow);
+        while (server.server.requestsInFlight() < 1) {
+            Thread.sleep(1); // until the slow call runs; the class timeout bounds this
+        }
+        PredictStreamTest.Answers answers = new PredictStreamTest.Answers();
+        ClientCallStreamObserver<Image> frames = (ClientCallStreamObserver<Image>) server.async().predictStream(answers);
+        frames.onNext(face.toBuilder().setSave(true).build());
+        while (server.server.requestsInFlight() < 2) {
+            Thread.sleep(1); // until the frame waits behind it
+        }
+        frames.cancel("the viewer closed the window", null);
+
+        assertEquals(Status.Code.CANCELLED, answers.end().getCode());
+        assertEquals("OK", running.get().getStatus());
+        while (server.server.requestsInFlight() > 0) {
+            Thread.sleep(1);
+        }
+        try (Stream<Path> files = Files.list(storage)) {
+            assertEquals(List.of(), files.filter(file -> file.toString().endsWith(".jpg")).toList());
+        }
+    }
+
+    @Tag("limits")
     @Test
     void answersBusyStreamFramesInTheirPlace() throws Exception {
         List<PredictStreamTest.Answers> streams = new ArrayList<>();

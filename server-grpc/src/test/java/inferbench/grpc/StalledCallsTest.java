@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import inferbench.grpc.limits.GrpcLimits;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
@@ -22,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * 16 and 64) so the attack takes a second; the bound is the same formula. The server's heap is
  * fixed and touched in advance, so what grows is what the calls hold.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class StalledCallsTest {
     private static final int CONNECTIONS = 16;
@@ -54,7 +57,7 @@ class StalledCallsTest {
      * buffers it read them into, up to twice their size; a few kB per call; and the code and pool
      * chunks the attack's paths add once.
      */
-    private static final long BOUND = 2 * (MESSAGE_MEMORY + (long) PLACES * GrpcServer.flowControlWindow(MESSAGE_BYTES))
+    private static final long BOUND = 2 * (MESSAGE_MEMORY + (long) PLACES * GrpcLimits.flowControlWindow(MESSAGE_BYTES))
             + CONNECTIONS * CALLS_PER_CONNECTION * 8 * 1024 + (24L << 20);
 
     /** A fixed heap, touched at start, so it does not grow under the test; C1 only, to start quickly. */

@@ -48,7 +48,7 @@ final class TestServer implements AutoCloseable {
         DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
         Lines accessLog = new Lines();
         Lines errorLog = new Lines();
-        return new TestServer(new GrpcServer(settings, pipeline, accessLog.stream(), errorLog.stream()).start(),
+        return new TestServer(GrpcServerMain.start(settings, pipeline, accessLog.stream(), errorLog.stream()),
                 accessLog, errorLog);
     }
 

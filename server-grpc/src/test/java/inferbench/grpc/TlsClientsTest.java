@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +82,7 @@ class TlsClientsTest {
         }
     }
 
+    @Tag("limits")
     @Test
     void servesTlsClientsWhilePlaintextIsRefusedAndStalledHandshakesAndCallsWaitForTheirDeadlines(@TempDir Path dir)
             throws Exception {

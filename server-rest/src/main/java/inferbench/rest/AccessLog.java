@@ -14,7 +14,7 @@ import java.util.Locale;
  * taken, gets a line too: {@code - - - - B 10001.2 ms closed: request line and headers not
  * received within 10 s}. Off with {@code --access-log false} when a benchmark must not pay for it.
  */
-final class AccessLog extends Filter {
+public final class AccessLog extends Filter {
     private final PrintStream out;
 
     AccessLog(PrintStream out) {
@@ -36,7 +36,7 @@ final class AccessLog extends Filter {
     }
 
     /** A connection closed without a reply, before its request was read or while its reply was. */
-    void closed(String reason, double millis) {
+    public void closed(String reason, double millis) {
         out.println(line("-", "-", null, -1, null, millis) + " closed: " + reason);
     }
 

@@ -1,8 +1,6 @@
 package inferbench.rest;
 
 import inferbench.pipeline.DetectionPipeline;
-import inferbench.server.RequestLimits;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -15,11 +13,11 @@ import java.util.Map;
  * <p>It is an answer, not a fault, so it carries no stack trace (cheap to throw, nothing to log).
  * Details follow FastAPI's wording where the original service had one ("Not Found").
  */
-final class HttpError extends Exception {
+public final class HttpError extends Exception {
     private final int status;
     private final Map<String, String> headers;
 
-    private HttpError(int status, String detail, Map<String, String> headers) {
+    public HttpError(int status, String detail, Map<String, String> headers) {
         super(detail, null, false, false);
         this.status = status;
         this.headers = headers;
@@ -27,17 +25,6 @@ final class HttpError extends Exception {
 
     static HttpError badRequest(String detail) {
         return new HttpError(400, detail, Map.of());
-    }
-
-    /** Where the body ends is unknown, so the connection cannot carry another request. */
-    static HttpError badContentLength(String value) {
-        return new HttpError(400, "invalid Content-Length '" + value + "': digits only (RFC 9110 section 8.6)",
-                Map.of("Connection", "close"));
-    }
-
-    /** The body's framing is broken, or it stopped short: the rest of the stream is not a request. */
-    static HttpError malformedBody(String detail) {
-        return new HttpError(400, detail, Map.of("Connection", "close"));
     }
 
     static HttpError notFound() {
@@ -52,14 +39,8 @@ final class HttpError extends Exception {
      * The body is not read (or not all of it), so the connection cannot carry another request:
      * it is closed after the reply (RFC 9112 section 9.6).
      */
-    static HttpError tooLarge(long limit) {
+    public static HttpError tooLarge(long limit) {
         return new HttpError(413, "request body is larger than the limit of " + limit + " bytes",
-                Map.of("Connection", "close"));
-    }
-
-    /** The body did not arrive in time; the rest of it is not waited for (RFC 9110 section 15.5.9). */
-    static HttpError requestTimeout(Duration bodyTimeout) {
-        return new HttpError(408, "request body not received within " + RequestLimits.seconds(bodyTimeout),
                 Map.of("Connection", "close"));
     }
 
@@ -67,24 +48,9 @@ final class HttpError extends Exception {
         return new HttpError(415, DetectionPipeline.ONLY_JPEG, Map.of());
     }
 
-    /** RFC 6585 section 5; the body is not read, so the connection is closed. */
-    static HttpError headersTooLarge(String detail) {
-        return new HttpError(431, detail, Map.of("Connection", "close"));
-    }
-
     /** @param detail {@code WorkerPool.busyMessage()}: the same words as the gRPC server's */
     static HttpError busy(String detail) {
         return new HttpError(503, detail, Map.of("Retry-After", "1"));
-    }
-
-    /** Refused in the middle of its body, so the connection is closed. */
-    static HttpError bodyMemorySpent(long limit) {
-        return new HttpError(503, "server busy: the request bodies in progress hold all of the body memory ("
-                + limit + " bytes); retry shortly", Map.of("Retry-After", "1", "Connection", "close"));
-    }
-
-    static HttpError shuttingDown() {
-        return new HttpError(503, "server is shutting down", Map.of("Retry-After", "1", "Connection", "close"));
     }
 
     /** What a client sees of a genuine server fault: the details go to the log, not the wire. */
@@ -92,7 +58,7 @@ final class HttpError extends Exception {
         return new HttpError(500, "internal server error", Map.of());
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 
@@ -102,10 +68,5 @@ final class HttpError extends Exception {
 
     Map<String, String> headers() {
         return headers;
-    }
-
-    /** True when the reply ends the connection: the rest of the request is not read. */
-    boolean closesConnection() {
-        return "close".equalsIgnoreCase(headers.get("Connection"));
     }
 }

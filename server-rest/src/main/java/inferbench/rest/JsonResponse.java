@@ -7,7 +7,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /** Writes every reply the server sends: a JSON body with its exact length, never chunked. */
-final class JsonResponse {
+public final class JsonResponse {
     private JsonResponse() {
     }
 
@@ -24,7 +24,7 @@ final class JsonResponse {
      * The one place an {@link HttpError} becomes a reply: its status, its headers, {"detail": ...}.
      * With {@code Connection: close} the JDK closes the connection once the reply is written.
      */
-    static void sendError(HttpExchange exchange, HttpError error) throws IOException {
+    public static void sendError(HttpExchange exchange, HttpError error) throws IOException {
         error.headers().forEach(exchange.getResponseHeaders()::set);
         send(exchange, error.status(),
                 new JsonWriter().beginObject().name("detail").value(error.detail()).endObject().toString());

@@ -17,14 +17,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * {@code POST /predict[?save=0|1]}: the JPEG from a multipart form's "file" part, or the whole
- * body when it is sent as {@code Content-Type: image/jpeg}, through the detection pipeline and
- * back as the original service's JSON.
- *
- * <p>It runs on the connection thread once the body has arrived: the form is parsed there, and
- * only the detection goes to the {@link WorkerPool}. No room there is answered at once with 503
- * and the pool's own words. Otherwise the connection thread waits for the detection and writes
- * the reply itself, so a client that does not read its replies holds no worker, and the
- * detection's place in the pool is free again before the client has its reply.
+ * body sent as {@code Content-Type: image/jpeg}, through the pipeline and back as the original
+ * service's JSON. Only the detection goes to the {@link WorkerPool} (no room: 503 at once); the
+ * request's own thread parses the form, waits, and writes the reply, so a client that does not
+ * read its replies holds no worker.
  */
 final class PredictHandler implements Routes.Endpoint {
     /** Written to records.csv for results saved through this server. */
@@ -61,13 +57,10 @@ final class PredictHandler implements Routes.Endpoint {
             if (cause instanceof InvalidImageException invalid) {
                 throw HttpError.badRequest(invalid.getMessage());
             }
-            if (cause instanceof RuntimeException fault) {
-                throw fault;
-            }
             if (cause instanceof Error error) {
                 throw error;
             }
-            throw new IllegalStateException(cause);
+            throw cause instanceof RuntimeException fault ? fault : new IllegalStateException(cause);
         }
     }
 
@@ -99,10 +92,7 @@ final class PredictHandler implements Routes.Endpoint {
     /** {@code save=0} or {@code save=1}; absent means 0; anything else is refused. Other parameters are ignored. */
     static boolean saveParameter(String rawQuery) throws HttpError {
         boolean save = false;
-        if (rawQuery == null || rawQuery.isEmpty()) {
-            return save;
-        }
-        for (String pair : rawQuery.split("&")) {
+        for (String pair : rawQuery == null || rawQuery.isEmpty() ? new String[0] : rawQuery.split("&")) {
             int eq = pair.indexOf('=');
             if (!decode(eq < 0 ? pair : pair.substring(0, eq)).equals("save")) {
                 continue;

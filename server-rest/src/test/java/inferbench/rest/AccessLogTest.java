@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ class AccessLogTest {
         assertTrue(lines.get(1).matches("GET /nope\\?x=1 404 22 B \\d+\\.\\d ms"), lines.get(1));
     }
 
+    @Tag("limits")
     @Test
     void logsA408AndAConnectionClosedBeforeItsHeadersArrived(@TempDir Path storage) throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();

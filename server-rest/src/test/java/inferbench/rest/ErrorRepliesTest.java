@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.pipeline.InvalidImageException;
+import inferbench.rest.limits.RequestHead;
 import inferbench.samples.SampleFrames;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -153,6 +155,7 @@ class ErrorRepliesTest {
         }
     }
 
+    @Tag("limits")
     @Test
     void refusesHeadersOverTheLimitWith431AndClosesTheConnection() throws Exception {
         try (RawHttp connection = new RawHttp(server.port())) {
@@ -174,6 +177,7 @@ class ErrorRepliesTest {
         }
     }
 
+    @Tag("limits")
     @Test
     void resetsTheConnectionForHeadersOverTheJdksOwnLimit() throws Exception {
         try (RawHttp connection = new RawHttp(server.port())) {
@@ -182,6 +186,7 @@ class ErrorRepliesTest {
         }
     }
 
+    @Tag("limits")
     @Test
     void refusesABadChunkSizeWith400AndClosesTheConnection() throws Exception {
         try (RawHttp connection = new RawHttp(server.port())) {
@@ -196,6 +201,7 @@ class ErrorRepliesTest {
         }
     }
 
+    @Tag("limits")
     @Test
     void refusesABodyCutShortWith400() throws Exception {
         try (RawHttp connection = new RawHttp(server.port())) {
@@ -207,6 +213,7 @@ class ErrorRepliesTest {
     }
 
     /** RFC 9110 section 8.6: digits only. The JDK refuses "-1" and "4 3" itself (in HTML); "+43" is refused here. */
+    @Tag("limits")
     @Test
     void refusesAContentLengthThatIsNotDigitsOnlyWith400BeforeReadingTheBody() throws Exception {
         for (String length : List.of("+43", "-1", "4 3")) {
@@ -227,6 +234,7 @@ class ErrorRepliesTest {
         }
     }
 
+    @Tag("limits")
     @Test
     void refusesAChunkedBodyOverTheLimitWith413() throws Exception {
         try (RawHttp connection = new RawHttp(server.port())) {

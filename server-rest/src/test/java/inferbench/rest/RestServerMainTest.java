@@ -27,7 +27,7 @@ class RestServerMainTest {
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
     private int run(String... args) {
-        return RestServer.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return RestServerMain.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The server as its own process, as it runs in production: what the JDK reads once per process
  * (the idle timeout) comes from this server's flags, and SIGTERM ends it with exit status 0.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class RestServerProcessTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
@@ -31,7 +33,7 @@ class RestServerProcessTest {
             throws Exception {
         Path stderr = dir.resolve("stderr.txt");
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), RestServer.class.getName(),
+                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), RestServerMain.class.getName(),
                 "--port", "0", "--bind", "127.0.0.1", "--storage", dir.resolve("storage").toString(),
                 "--access-log", "false", "--idle-timeout", "1", "--header-timeout", "30")
                 .redirectError(stderr.toFile())

@@ -24,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +151,7 @@ class RestServerTest {
      * have (a detection running and one queued), refuses new ones, and reports every admitted
      * request answered, long before the grace period is over.
      */
+    @Tag("limits")
     @Test
     void stopClosesIncompleteRequestsAtOnceAndAnswersTheAdmittedOnes(@TempDir Path storage) throws Exception {
         byte[] big = TestServer.bigJpeg();

@@ -4,44 +4,34 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.sun.net.httpserver.HttpServer;
-import inferbench.config.Config;
-import inferbench.server.RequestLimits;
-import inferbench.server.ServerSettings;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Routing and the last-resort 500, on a real HttpServer with endpoints written for the test. */
+/** Routing and the last-resort 500, on a plain HttpServer with endpoints written for the test. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class RoutesTest {
     private HttpServer http;
-    private ConnectionThreads connections;
 
     @BeforeEach
     void start() throws Exception {
-        RequestLimits limits = ServerSettings.read(new Config(new String[0], Map.of()), 0).limits();
-        connections = new ConnectionThreads(limits, null);
-        Routes routes = new Routes(connections, limits.maxBodyBytes(), new BodyMemory(limits.bodyMemoryBytes()))
+        http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.createContext("/", new Routes(1024)
                 .add("GET", "/thing", (exchange, body) -> "{\"ok\":true}")
                 .add("PUT", "/thing", (exchange, body) -> "{\"put\":true}")
                 .add("GET", "/boom", (exchange, body) -> {
                     throw new IllegalStateException("secret internal state");
-                });
-        http = JdkHttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), limits, null);
-        http.setExecutor(connections);
-        http.createContext("/", routes);
+                }));
         http.start();
     }
 
     @AfterEach
     void stop() {
         http.stop(0);
-        connections.shutdown();
     }
 
     private RawHttp.Response get(String path) throws Exception {

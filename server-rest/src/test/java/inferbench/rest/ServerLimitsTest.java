@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The limits on the whole server, not one request: connections being read at once, and the memory bodies hold. */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ServerLimitsTest {
     private static final byte[] HEALTHZ = RawHttp.request("GET", "/healthz", null);

@@ -11,13 +11,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Slow and stalled clients cost a connection thread each, for the length of their deadlines,
  * never a detection worker: the server goes on answering everyone else meanwhile.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class SlowClientsTest {
     private static final int SLOW_BODIES = 200;
@@ -88,13 +91,16 @@ class SlowClientsTest {
 
     /**
      * Clients that send request after request and read no reply: once their socket buffers are
-     * full, the reply being written blocks, on a connection thread. A worker never writes, so the
-     * one worker of this server goes on detecting for everyone else.
+     * full, the reply being written blocks, on a connection thread. Their requests are /predict
+     * requests, each of which takes the worker (the JPEG is checked there, and refused at once:
+     * a few thousand of them fill the buffers in a moment), so a reply written from a worker would
+     * hold it; but a worker never writes, so the one worker of this server goes on detecting for
+     * everyone else.
      */
     @Test
     void clientsThatDoNotReadTheirRepliesHoldNoWorker(@TempDir Path storage) throws Exception {
-        byte[] requests = Forms.concat(Collections.nCopies(1000, RawHttp.request("GET", "/healthz", null))
-                .toArray(byte[][]::new));
+        byte[] small = TestServer.smallJpeg();
+        byte[] predict = RawHttp.request("POST", "/predict", Forms.text("not a JPEG"), "Content-Type: image/jpeg");
         try (TestServer server = TestServer.start(storage, "--workers", "1", "--queue", "1")) {
             List<Socket> deaf = new ArrayList<>();
             List<AtomicLong> sent = new ArrayList<>();
@@ -110,20 +116,22 @@ class SlowClientsTest {
                     floods.submit(() -> {
                         try {
                             while (true) {
-                                socket.getOutputStream().write(requests);
-                                bytes.addAndGet(requests.length);
+                                socket.getOutputStream().write(predict);
+                                bytes.addAndGet(predict.length);
                             }
                         } catch (IOException closed) {
                             return null;
                         }
                     });
                 }
-                // the server has stopped reading them once neither has sent anything for 0.3 s
-                for (long before = -1, now = total(sent); before != now; now = total(sent)) {
-                    before = now;
+                // until both clients' threads are stuck writing replies nobody reads: found in a
+                // socket write twice, 0.3 s apart, with nothing sent meanwhile
+                for (Set<String> stuck = Set.of(); stuck.size() < 2; ) {
+                    Set<String> writing = writingToSockets();
+                    long before = total(sent);
                     Thread.sleep(300);
+                    stuck = total(sent) == before && writingToSockets().equals(writing) ? writing : Set.of();
                 }
-                byte[] small = TestServer.smallJpeg();
                 for (int i = 0; i < 3; i++) {
                     long start = System.nanoTime();
                     assertEquals(200, server.post("/predict", "image/jpeg", small).statusCode());
@@ -136,6 +144,20 @@ class SlowClientsTest {
                 floods.shutdownNow();
             }
         }
+    }
+
+    /** The server's threads blocked writing to a socket, by name. */
+    private static Set<String> writingToSockets() {
+        Set<String> writing = new HashSet<>();
+        Thread.getAllStackTraces().forEach((thread, stack) -> {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals("sun.nio.ch.SocketChannelImpl") && frame.getMethodName().equals("write")
+                        && thread.getName().startsWith("rest-")) {
+                    writing.add(thread.getName());
+                }
+            }
+        });
+        return writing;
     }
 
     private static long total(List<AtomicLong> counters) {

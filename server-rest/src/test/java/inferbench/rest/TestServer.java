@@ -25,8 +25,9 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * A real RestServer on an ephemeral loopback port with its own storage directory, plus an
- * HTTP/1.1 client for it. Extra flags override the defaults (the later flag wins).
+ * A real RestServer, its limits attached as in production, on an ephemeral loopback port with its
+ * own storage directory, plus an HTTP/1.1 client for it. Extra flags override the defaults (the
+ * later flag wins).
  */
 final class TestServer implements AutoCloseable {
     static final Duration CLIENT_TIMEOUT = Duration.ofSeconds(30);
@@ -56,9 +57,7 @@ final class TestServer implements AutoCloseable {
         args.addAll(List.of(flags));
         ServerSettings settings = ServerSettings.read(new Config(args.toArray(String[]::new), Map.of()), 0);
         DetectionPipeline pipeline = DetectionPipeline.load(settings.pipeline(), new ResultStore(settings.storage()));
-        RestServer server = new RestServer(settings, pipeline, accessLog);
-        server.start();
-        return new TestServer(server, pipeline, storage);
+        return new TestServer(RestServerMain.start(settings, pipeline, accessLog), pipeline, storage);
     }
 
     /**

@@ -16,6 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A complete request asks the worker pool for a place: 503 at once when every worker and queue
  * place is taken, and never "busy" for clients that wait for their reply, up to workers + queue of them.
  */
+@Tag("limits")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class WorkerAdmissionTest {
     private static final byte[] SMALL = TestServer.smallJpeg();

@@ -4,8 +4,9 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 
 import com.google.protobuf.UnsafeByteOperations;
 import inferbench.bench.Stats;
-import inferbench.client.transport.GrpcUnaryTransport;
+import inferbench.bench.tuned.NoDeadlineGrpcTransport;
 import inferbench.client.transport.Reply;
+import inferbench.client.transport.Transport;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
@@ -49,14 +50,14 @@ public final class GrpcClientSettings {
         ManagedChannel noRetry = channel(target).disableRetry().build();
         var withRetry = InferenceGrpc.newBlockingStub(defaults);
         var blocking = InferenceGrpc.newBlockingStub(noRetry);
-        GrpcUnaryTransport transport = new GrpcUnaryTransport(noRetry, GrpcUnaryTransport.TimeLimit.WAITING_THREAD);
+        NoDeadlineGrpcTransport transport = new NoDeadlineGrpcTransport(target, Transport.DEFAULT_TIMEOUT);
         List<Setup> setups = List.of(
                 new Setup("retries, 5 s deadline (grpc-java's defaults)",
                         jpeg -> withRetry.withDeadlineAfter(5, SECONDS).predict(image(jpeg)).getLatencyMs()),
                 new Setup("no retries, 5 s deadline",
                         jpeg -> blocking.withDeadlineAfter(5, SECONDS).predict(image(jpeg)).getLatencyMs()),
                 new Setup("no retries, no deadline", jpeg -> blocking.predict(image(jpeg)).getLatencyMs()),
-                new Setup("no retries, waits 5 s on a future (GrpcUnaryTransport)",
+                new Setup("no retries, waits 5 s on a future (NoDeadlineGrpcTransport)",
                         jpeg -> served(transport.send(jpeg, false))));
         try {
             for (Setup setup : setups) {
@@ -79,6 +80,7 @@ public final class GrpcClientSettings {
         } finally {
             defaults.shutdownNow();
             noRetry.shutdownNow();
+            transport.close();
         }
     }
 

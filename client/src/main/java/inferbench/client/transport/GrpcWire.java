@@ -17,8 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** What the two gRPC transports share: the channel's life, and the messages to and from Reply. */
-final class GrpcWire {
+/**
+ * What the gRPC transports share (the client's two, and the benchmark's unary call without a
+ * deadline): the channel's life, and the messages to and from Reply.
+ */
+public final class GrpcWire {
     private GrpcWire() {
     }
 
@@ -33,7 +36,7 @@ final class GrpcWire {
      * ever happens (docs/benchmark.md says what it costs). A call that fails is reported, and
      * the caller moves on.
      */
-    static ManagedChannel openChannel(String target, ClientTls tls) {
+    public static ManagedChannel openChannel(String target, ClientTls tls) {
         ChannelCredentials credentials = tls.enabled()
                 ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
                 : InsecureChannelCredentials.create();
@@ -44,7 +47,7 @@ final class GrpcWire {
     }
 
     /** Lets in-flight calls finish for a moment, then cuts the rest. */
-    static void closeChannel(ManagedChannel channel) {
+    public static void closeChannel(ManagedChannel channel) {
         channel.shutdown();
         try {
             if (!channel.awaitTermination(2, TimeUnit.SECONDS)) {
@@ -61,7 +64,7 @@ final class GrpcWire {
      * ({@code UnsafeByteOperations.unsafeWrap}) was measured and saves too little to be worth the
      * "unsafe" (docs/performance-notes.md).
      */
-    static Image image(byte[] jpeg, boolean save) {
+    public static Image image(byte[] jpeg, boolean save) {
         return Image.newBuilder()
                 .setData(ByteString.copyFrom(jpeg))
                 .setMime("image/jpeg")
@@ -69,7 +72,7 @@ final class GrpcWire {
                 .build();
     }
 
-    static Reply reply(Detection detection, long requestBytes) {
+    public static Reply reply(Detection detection, long requestBytes) {
         long responseBytes = detection.getSerializedSize();
         if (!detection.getError().isEmpty()) {
             return Reply.refused(detection.getError(), requestBytes, responseBytes);
@@ -97,7 +100,8 @@ final class GrpcWire {
      *
      * @param method the method called, such as "PredictStream"
      */
-    static Reply failure(Throwable error, ManagedChannel channel, ClientTls tls, long requestBytes, String method)
+    public static Reply failure(Throwable error, ManagedChannel channel, ClientTls tls, long requestBytes,
+                                String method)
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
         String tlsProblem = TlsFailure.explain(error, tls);

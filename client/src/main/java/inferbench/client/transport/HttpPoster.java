@@ -6,14 +6,14 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The HTTP client under {@link RestTransport}: sends one POST and returns the status and body
- * of the answer, or throws when none came within the transport's time limit. Two of them, so
- * the benchmark can measure what the client library costs: {@link JdkHttpPoster} (the JDK's
- * {@code HttpClient}, the default) and {@link HttpConnectionPool} (hand-written, tuned).
+ * of the answer, or throws when none came within the transport's time limit. The client's is
+ * {@link JdkHttpPoster}, the JDK's {@code HttpClient}; the benchmark measures a hand-written one
+ * beside it (inferbench.bench.tuned), to see what the client library costs.
  *
- * <p>Both keep connections alive between requests and are thread safe, with one connection
- * per request in flight. Neither reads a reply body over {@link #MAX_REPLY_BYTES}.
+ * <p>An implementation keeps connections alive between requests and is thread safe, with one
+ * connection per request in flight, and reads no reply body over {@link #MAX_REPLY_BYTES}.
  */
-interface HttpPoster extends AutoCloseable {
+public interface HttpPoster extends AutoCloseable {
     /** A detection reply is a few hundred bytes; anything near this is not one. */
     int MAX_REPLY_BYTES = 4 * 1024 * 1024;
 

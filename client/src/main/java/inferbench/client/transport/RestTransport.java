@@ -8,7 +8,6 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
 
 /**
  * REST over HTTP/1.1: {@code POST /predict?save=0|1} with the JPEG either in a multipart body
@@ -16,24 +15,17 @@ import javax.net.ssl.SSLContext;
  * (which lets the benchmark see what multipart itself costs); the answer is JSON. A port that
  * answers in HTTP/2, a gRPC server's, is named as the likely mistake ({@link OtherProtocol}).
  *
- * <p>The HTTP client is the JDK's {@code HttpClient} ({@link JdkHttpPoster}) unless the tuned,
- * hand-written one is asked for ({@link Client#TUNED}); both keep connections alive, one per
- * request in flight. Thread safe. The servers speak plain HTTP, so https addresses are refused.
+ * <p>The HTTP client is the JDK's {@code HttpClient} ({@link JdkHttpPoster}), which keeps
+ * connections alive, one per request in flight; the benchmark can hand in another
+ * ({@link HttpPoster}). Thread safe. An https address goes with TLS ({@link ClientTls}), an
+ * http one without.
  */
 public final class RestTransport implements Transport {
     /** How the JPEG travels in the request body. */
     public enum Body { MULTIPART, RAW_JPEG }
 
-    /** Which HTTP client sends the requests. */
-    public enum Client {
-        /** {@code java.net.http.HttpClient}: what a student would write. */
-        JDK,
-        /** {@link HttpConnectionPool}: the calling thread does the I/O, no hand-offs between threads. */
-        TUNED
-    }
-
     private final Body body;
-    private final Client client;
+    private final String name;
     private final URI noSave;
     private final URI save;
     private final HttpPoster http;
@@ -42,35 +34,50 @@ public final class RestTransport implements Transport {
 
     /** @param predictUrl the server's /predict address, such as http://localhost:8001/predict */
     public RestTransport(URI predictUrl, Body body) {
-        this(predictUrl, body, Client.JDK);
-    }
-
-    public RestTransport(URI predictUrl, Body body, Client client) {
-        this(predictUrl, body, client, DEFAULT_TIMEOUT);
+        this(predictUrl, body, DEFAULT_TIMEOUT);
     }
 
     /** @param timeout how long a request may take, connecting included */
-    public RestTransport(URI predictUrl, Body body, Client client, Duration timeout) {
-        this(predictUrl, body, client, timeout, ClientTls.PLAINTEXT);
+    public RestTransport(URI predictUrl, Body body, Duration timeout) {
+        this(predictUrl, body, timeout, ClientTls.PLAINTEXT);
     }
 
     /** @param tls with TLS, {@code predictUrl} is an https address */
-    public RestTransport(URI predictUrl, Body body, Client client, Duration timeout, ClientTls tls) {
+    public RestTransport(URI predictUrl, Body body, Duration timeout, ClientTls tls) {
+        this(predictUrl, body, new JdkHttpPoster(timeout, tls.enabled() ? tls.sslContext() : null), timeout, tls, "");
+    }
+
+    /**
+     * Sends through another HTTP client, such as the benchmark's tuned one.
+     *
+     * @param http    the client, whose time limit is {@code timeout}
+     * @param variant added to the name, such as {@code " tuned"}
+     */
+    public RestTransport(URI predictUrl, Body body, HttpPoster http, Duration timeout, String variant) {
+        this(predictUrl, body, http, timeout, ClientTls.PLAINTEXT, variant);
+    }
+
+    /**
+     * The same over TLS.
+     *
+     * @param http    the client, whose time limit is {@code timeout}, with {@code tls}
+     * @param variant added to the name, such as {@code " tuned"}
+     */
+    public RestTransport(URI predictUrl, Body body, HttpPoster http, Duration timeout, ClientTls tls,
+                         String variant) {
         URI url = checked(predictUrl);
         if (url.getScheme().equals("https") != tls.enabled()) {
             throw new IllegalArgumentException(tls.enabled()
                     ? "with TLS the REST address is an https:// URL, got " + url
                     : "an https:// address needs TLS (--tls, and --ca FILE for a private CA), got " + url);
         }
+        this.tls = tls;
         this.body = body;
-        this.client = client;
+        this.name = (body == Body.MULTIPART ? "REST" : "REST raw") + variant;
         this.noSave = withQuery(url, "save=0");
         this.save = withQuery(url, "save=1");
         this.timeout = timeout;
-        this.tls = tls;
-        SSLContext context = tls.enabled() ? tls.sslContext() : null;
-        this.http = client == Client.TUNED ? new HttpConnectionPool(url, timeout, context)
-                : new JdkHttpPoster(timeout, context);
+        this.http = http;
     }
 
     /**
@@ -109,7 +116,7 @@ public final class RestTransport implements Transport {
 
     @Override
     public String name() {
-        return (body == Body.MULTIPART ? "REST" : "REST raw") + (client == Client.TUNED ? " tuned" : "");
+        return name;
     }
 
     @Override

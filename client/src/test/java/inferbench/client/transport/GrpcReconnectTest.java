@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.config.Config;
 import inferbench.grpc.GrpcServer;
+import inferbench.grpc.GrpcServerMain;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.samples.SampleFrames;
 import inferbench.server.ServerSettings;
@@ -57,7 +58,7 @@ class GrpcReconnectTest {
                 "--access-log", "false", "--storage", storage.toString(), "--max-connection-age", "1"}, Map.of()), 0);
         GrpcServer server;
         try (ResultStore store = new ResultStore(settings.storage())) {
-            server = new GrpcServer(settings, DetectionPipeline.load(settings.pipeline(), store)).start();
+            server = GrpcServerMain.start(settings, DetectionPipeline.load(settings.pipeline(), store));
             Mat face = SampleFrames.faceFrame(1280, 720);
             Mat small = new Mat();
             Imgproc.resize(face, small, new Size(320, 180), 0, 0, Imgproc.INTER_AREA);
@@ -69,7 +70,7 @@ class GrpcReconnectTest {
             ManagedChannel unaryChannel = unaryConnections.channel(server.port());
             ManagedChannel streamChannel = streamConnections.channel(server.port());
             ExecutorService senders = Executors.newFixedThreadPool(2);
-            try (Transport unary = new GrpcUnaryTransport(unaryChannel, GrpcUnaryTransport.TimeLimit.DEADLINE);
+            try (Transport unary = new GrpcUnaryTransport(unaryChannel);
                  Transport stream = new GrpcStreamTransport(streamChannel)) {
                 Future<List<String>> unaryFailures = senders.submit(() -> sendFor(unary, frame));
                 Future<List<String>> streamFailures = senders.submit(() -> sendFor(stream, frame));

@@ -2,8 +2,10 @@ package inferbench.client.transport;
 
 import inferbench.config.Config;
 import inferbench.grpc.GrpcServer;
+import inferbench.grpc.GrpcServerMain;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.rest.RestServer;
+import inferbench.rest.RestServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.storage.ResultStore;
 import java.net.URI;
@@ -43,9 +45,8 @@ public final class TestServers implements AutoCloseable {
     public static TestServers start(DetectionPipeline pipeline, Path storage, int restPort, int grpcPort,
                                     String... flags) throws Exception {
         ServerSettings rest = settings(storage, restPort, flags);
-        RestServer restServer = new RestServer(rest, pipeline);
-        restServer.start();
-        GrpcServer grpcServer = new GrpcServer(settings(storage, grpcPort, flags), pipeline).start();
+        RestServer restServer = RestServerMain.start(rest, pipeline);
+        GrpcServer grpcServer = GrpcServerMain.start(settings(storage, grpcPort, flags), pipeline);
         return new TestServers(pipeline, restServer, grpcServer);
     }
 

@@ -3,14 +3,6 @@ package inferbench.client.transport;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import inferbench.proto.Detection;
-import inferbench.proto.Image;
-import inferbench.proto.InferenceGrpc;
-import io.grpc.Grpc;
-import io.grpc.InsecureServerCredentials;
-import io.grpc.Server;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import java.io.EOFException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -34,11 +26,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The time limit of the idiomatic transports and their tuned variants, against servers that take
- * a request and never finish answering it. The limit is 1 s here (the client's --timeout; 5 s
- * unless given): long enough for a cold channel's first call to reach the server, so the test
- * also sees the server learn that the call was given up. (The tuned REST client's limits are
- * tested with short deadlines in HttpConnectionTest.) The cases run at once.
+ * The time limit of the client's transports, against servers that take a request and never
+ * finish answering it. The limit is 1 s here (the client's --timeout; 5 s unless given): long
+ * enough for a cold channel's first call to reach the server, so the test also sees the server
+ * learn that the call was given up. (The benchmark's tuned variants: TunedTransportsTest and
+ * HttpConnectionTest.) The cases run at once.
  */
 @Timeout(30)
 class TimeLimitTest {
@@ -58,20 +50,9 @@ class TimeLimitTest {
 
     @Test
     void everyTransportGivesUpAfterTheLimitAndTheServerLearnsOfIt() throws Exception {
-        CountDownLatch grpcCalls = new CountDownLatch(2);
-        CountDownLatch grpcCancels = new CountDownLatch(2);
-        Server silent = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
-                .addService(new InferenceGrpc.InferenceImplBase() {
-                    @Override
-                    public void predict(Image image, StreamObserver<Detection> reply) {
-                        ((ServerCallStreamObserver<Detection>) reply).setOnCancelHandler(grpcCancels::countDown);
-                        grpcCalls.countDown();
-                    }
-                })
-                .build()
-                .start();
-        toClose.add(() -> silent.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-        String grpcTarget = "127.0.0.1:" + silent.getPort();
+        SilentGrpcServer silent = SilentGrpcServer.start(1);
+        toClose.add(silent);
+        String grpcTarget = silent.target();
         CountDownLatch restEnded = new CountDownLatch(1);
         int neverAnswers = scriptedServer(socket -> readRequest(socket.getInputStream()), null);
         int stallsTheBody = scriptedServer(socket -> {
@@ -82,14 +63,11 @@ class TimeLimitTest {
         }, restEnded);
 
         Map<String, Transport> cases = new LinkedHashMap<>();
-        cases.put("gRPC unary, deadline",
-                new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.DEADLINE, LIMIT));
-        cases.put("gRPC unary, waiting thread",
-                new GrpcUnaryTransport(grpcTarget, GrpcUnaryTransport.TimeLimit.WAITING_THREAD, LIMIT));
+        cases.put("gRPC unary, deadline", new GrpcUnaryTransport(grpcTarget, LIMIT));
         cases.put("REST (JDK), no answer", new RestTransport(URI.create("http://127.0.0.1:" + neverAnswers + "/predict"),
-                RestTransport.Body.RAW_JPEG, RestTransport.Client.JDK, LIMIT));
+                RestTransport.Body.RAW_JPEG, LIMIT));
         cases.put("REST (JDK), body stalls", new RestTransport(URI.create("http://127.0.0.1:" + stallsTheBody
-                + "/predict"), RestTransport.Body.RAW_JPEG, RestTransport.Client.JDK, LIMIT));
+                + "/predict"), RestTransport.Body.RAW_JPEG, LIMIT));
         toClose.addAll(cases.values());
         Map<String, Future<Throwable>> outcomes = new LinkedHashMap<>();
         long start = System.nanoTime();
@@ -108,8 +86,8 @@ class TimeLimitTest {
             assertTrue(e.getMessage().contains("no answer within 1 s"), outcome.getKey() + ": " + e.getMessage());
         }
         assertTrue(System.nanoTime() - start >= LIMIT.toNanos(), "gave up before the limit");
-        assertTrue(grpcCalls.await(0, TimeUnit.SECONDS), "both calls reached the gRPC server");
-        assertTrue(grpcCancels.await(5, TimeUnit.SECONDS), "the gRPC server saw both calls end");
+        assertTrue(silent.calls.await(0, TimeUnit.SECONDS), "the call reached the gRPC server");
+        assertTrue(silent.cancels.await(5, TimeUnit.SECONDS), "the gRPC server saw the call end");
         assertTrue(restEnded.await(5, TimeUnit.SECONDS), "the REST client closed the stalled connection");
     }
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every transport, idiomatic and tuned, against the real servers. */
+/** Every transport of the client against the real servers (the benchmark's tuned ones: TunedTransportsTest). */
 @Timeout(60)
 class TransportsTest {
     private static final Box PARITY_BOX = new Box(244.8f, 91.2f, 141.6f, 141.6f);
@@ -48,11 +48,8 @@ class TransportsTest {
     /** Each transport, by the name the benchmark tables will use. */
     enum Kind {
         REST_MULTIPART(s -> new RestTransport(s.restUrl(), RestTransport.Body.MULTIPART)),
-        REST_MULTIPART_TUNED(s -> new RestTransport(s.restUrl(), RestTransport.Body.MULTIPART,
-                RestTransport.Client.TUNED)),
         REST_RAW(s -> new RestTransport(s.restUrl(), RestTransport.Body.RAW_JPEG)),
         GRPC_UNARY(s -> new GrpcUnaryTransport(s.grpcTarget())),
-        GRPC_UNARY_NO_DEADLINE(s -> new GrpcUnaryTransport(s.grpcTarget(), GrpcUnaryTransport.TimeLimit.WAITING_THREAD)),
         GRPC_STREAM(s -> new GrpcStreamTransport(s.grpcTarget()));
 
         final Function<TestServers, Transport> open;
@@ -103,8 +100,8 @@ class TransportsTest {
             assertFalse(refused.ok());
             assertEquals("ERROR", refused.status());
             String expected = switch (kind) {
-                case REST_MULTIPART, REST_MULTIPART_TUNED, REST_RAW -> "HTTP 400: truncated JPEG";
-                case GRPC_UNARY, GRPC_UNARY_NO_DEADLINE -> "INVALID_ARGUMENT: truncated JPEG";
+                case REST_MULTIPART, REST_RAW -> "HTTP 400: truncated JPEG";
+                case GRPC_UNARY -> "INVALID_ARGUMENT: truncated JPEG";
                 case GRPC_STREAM -> "truncated JPEG";
             };
             assertTrue(refused.error().startsWith(expected), refused.error());
@@ -134,9 +131,9 @@ class TransportsTest {
         assertEquals(Image.newBuilder().setData(ByteString.copyFrom(face)).setMime("image/jpeg")
                 .build().getSerializedSize(), protobuf);
         long expected = switch (kind) {
-            case REST_MULTIPART, REST_MULTIPART_TUNED -> face.length + multipartFraming;
+            case REST_MULTIPART -> face.length + multipartFraming;
             case REST_RAW -> face.length;
-            case GRPC_UNARY, GRPC_UNARY_NO_DEADLINE, GRPC_STREAM -> protobuf;
+            case GRPC_UNARY, GRPC_STREAM -> protobuf;
         };
         assertEquals(expected, reply.requestBytes());
         assertTrue(reply.responseBytes() > 20 && reply.responseBytes() < 400, "reply bytes " + reply.responseBytes());
@@ -147,15 +144,12 @@ class TransportsTest {
         URI base = URI.create("http://127.0.0.1:" + servers.rest.address().getPort());
         assertEquals(servers.restUrl(), RestTransport.predictUrl(base.toString()));
         assertEquals(servers.restUrl(), RestTransport.predictUrl(base + "/"));
-        for (RestTransport.Client client : RestTransport.Client.values()) {
-            try (Transport rest = new RestTransport(RestTransport.predictUrl(base.toString()),
-                    RestTransport.Body.MULTIPART, client)) {
-                assertEquals("OK", rest.send(face, false).status(), client.toString());
-            }
-            try (Transport rest = new RestTransport(base.resolve("/healthz"), RestTransport.Body.MULTIPART, client)) {
-                NotOfferedException e = assertThrows(NotOfferedException.class, () -> rest.send(face, false));
-                assertEquals("POST /healthz got HTTP 405 (Method Not Allowed): not a /predict address", e.getMessage());
-            }
+        try (Transport rest = new RestTransport(RestTransport.predictUrl(base.toString()), RestTransport.Body.MULTIPART)) {
+            assertEquals("OK", rest.send(face, false).status());
+        }
+        try (Transport rest = new RestTransport(base.resolve("/healthz"), RestTransport.Body.MULTIPART)) {
+            NotOfferedException e = assertThrows(NotOfferedException.class, () -> rest.send(face, false));
+            assertEquals("POST /healthz got HTTP 405 (Method Not Allowed): not a /predict address", e.getMessage());
         }
     }
 
@@ -182,13 +176,10 @@ class TransportsTest {
     void throwsWhenNoServerAnswers() throws Exception {
         URI nowhere = URI.create("http://127.0.0.1:1/predict");
         try (Transport rest = new RestTransport(nowhere, RestTransport.Body.MULTIPART);
-             Transport restTuned = new RestTransport(nowhere, RestTransport.Body.MULTIPART, RestTransport.Client.TUNED);
              Transport unary = new GrpcUnaryTransport("127.0.0.1:1");
-             Transport unaryNoDeadline = new GrpcUnaryTransport("127.0.0.1:1", GrpcUnaryTransport.TimeLimit.WAITING_THREAD);
              Transport stream = new GrpcStreamTransport("127.0.0.1:1")) {
             assertThrows(ConnectException.class, () -> rest.send(face, false));
-            assertThrows(ConnectException.class, () -> restTuned.send(face, false));
-            for (Transport grpc : List.of(unary, unaryNoDeadline, stream)) {
+            for (Transport grpc : List.of(unary, stream)) {
                 assertEquals(Status.Code.UNAVAILABLE, assertThrows(StatusRuntimeException.class,
                         () -> grpc.send(face, false)).getStatus().getCode(), grpc.name());
             }

@@ -33,13 +33,16 @@ import java.util.stream.Stream;
  * @param tlsCalls   new clients per transport and way of securing it in the TLS pass, 0 for no pass
  * @param tlsRequests requests per transport and way of securing it on a kept connection in the TLS pass
  * @param tlsWarmup  uncounted requests per transport and way of securing it before the TLS pass measures
+ * @param tlsCpuRequests frames the server refuses from their header, per transport and way of securing
+ *                   it, for the server's CPU time per request of the protocol alone
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
                            int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
                            int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
                            Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
                            List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls,
-                           boolean expectServers, int tlsCalls, int tlsRequests, int tlsWarmup) {
+                           boolean expectServers, int tlsCalls, int tlsRequests, int tlsWarmup,
+                           int tlsCpuRequests) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -81,7 +84,9 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    each, for the cost of a new connection (default 20; --quick: 2;
                                    0: no TLS pass); only with servers the benchmark starts
               --tls-requests N     and N requests each on a kept connection, one in flight, for the cost
-                                   per frame and the server's CPU per request (default 100; --quick: 4)
+                                   per frame (default 100; --quick: 4)
+              --tls-cpu-requests N and N frames the server refuses from their header, for its CPU
+                                   time per request of the protocol alone (default 1000; --quick: 4)
               --tls-warmup N       uncounted requests each before the TLS pass measures, as
                                    --first-warmup sends them (default 1000; --quick: 2)
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
@@ -138,7 +143,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 expectServers(config.get("expect", null, "original")),
                 config.getInt("tls-calls", null, quick ? 2 : 20, 0),
                 config.getInt("tls-requests", null, quick ? 4 : 100, 1),
-                config.getInt("tls-warmup", null, quick ? 2 : 1000, 0));
+                config.getInt("tls-warmup", null, quick ? 2 : 1000, 0),
+                config.getInt("tls-cpu-requests", null, quick ? 4 : 1000, 1));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
                 quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
@@ -177,7 +183,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     private BenchOptions withOtherSetsConcurrency(List<Integer> levels) {
         return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
                 sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
-                otherSetsRequests, coldCalls, wireCalls, expectServers, tlsCalls, tlsRequests, tlsWarmup);
+                otherSetsRequests, coldCalls, wireCalls, expectServers, tlsCalls, tlsRequests, tlsWarmup, tlsCpuRequests);
     }
 
     private static boolean expectServers(String whose) {

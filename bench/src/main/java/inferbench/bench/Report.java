@@ -160,9 +160,10 @@ final class Report {
                     .append(" frames; its setup is the first call's overhead minus the second's (TCP connect, and the")
                     .append(" TLS handshake: one round trip for TLS 1.3, after TCP's), the median. Per frame: ")
                     .append(o.tlsRequests()).append(" requests on a kept connection, one in flight (after ")
-                    .append(o.warmup()).append(" not counted); server CPU is the server process's user and system")
-                    .append(" time from /proc over those requests, warm-up included, per request (10 ms clock")
-                    .append(" ticks: read the differences, not single digits).\n\n")
+                    .append(o.warmup()).append(" not counted). Server CPU: ").append(o.tlsCpuRequests())
+                    .append(" frames of the same size whose header declares 65535 x 65535 pixels, which the server")
+                    .append(" refuses before decoding, so detection does not bury the protocol's share; the server")
+                    .append(" process's user and system time from /proc over them, per request (10 ms clock ticks).\n\n")
                     .append(TlsPass.markdown(results.tls()));
         } else if (!setup.serversStarted()) {
             md.append("\n## TLS\n\nNot measured: the TLS pass needs servers the benchmark starts itself.\n");

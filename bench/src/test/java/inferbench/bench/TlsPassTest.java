@@ -3,6 +3,9 @@ package inferbench.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.pipeline.JpegHeader;
+import inferbench.samples.SampleFrames;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,10 +27,19 @@ class TlsPassTest {
     }
 
     @Test
+    void aFrameRefusedBeforeDecodingKeepsItsSizeAndDeclaresTooManyPixels() throws Exception {
+        byte[] jpeg = SampleFrames.faceJpeg();
+        byte[] refused = Frames.refusedBeforeDecoding(jpeg);
+
+        assertEquals(jpeg.length, refused.length);
+        assertEquals(new JpegHeader(65535, 65535), JpegHeader.parse(ByteBuffer.wrap(refused)));
+    }
+
+    @Test
     void theHeadlineGivesGrpcsDefaultImplementation() {
-        assertEquals("TLS on loopback: REST multipart +6.50 ms per new connection, +1.00 ms and +1.25 ms of server"
-                + " CPU per frame (JDK); gRPC unary +2.00 ms per new connection, +0.25 ms and +0.50 ms of server CPU"
-                + " per frame (OpenSSL)", TlsPass.headline(RESULTS));
+        assertEquals("TLS on loopback: REST multipart, a new connection +6.50 ms, each frame +1.00 ms, server CPU"
+                + " +1.25 ms per frame (JDK); gRPC unary, a new connection +2.00 ms, each frame +0.25 ms, server CPU"
+                + " +0.50 ms per frame (OpenSSL)", TlsPass.headline(RESULTS));
     }
 
     /** Ten requests whose overhead (end to end minus the server's 9 ms) is {@code overhead}. */

@@ -153,7 +153,7 @@ public final class Benchmark {
                     + (results.centreSquare().isEmpty() ? "" : CentreSquareParity.markdown(results.centreSquare())));
         }
         if (!results.tls().isEmpty()) {
-            System.out.println(TlsPass.headline(results.tls()) + "\n");
+            System.out.println(TlsReport.headline(results.tls()) + "\n");
         }
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         return verdict(results, written);

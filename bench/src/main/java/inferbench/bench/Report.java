@@ -170,7 +170,7 @@ final class Report {
                     .append(" frames of the same size whose header declares 65535 x 65535 pixels, which the server")
                     .append(" refuses before decoding, so detection does not bury the protocol's share; the server")
                     .append(" process's user and system time from /proc over them, per request (10 ms clock ticks).\n\n")
-                    .append(TlsPass.markdown(results.tls()));
+                    .append(TlsReport.markdown(results.tls()));
         } else if (!setup.serversStarted()) {
             md.append("\n## TLS\n\nNot measured: the TLS pass needs servers the benchmark starts itself.\n");
         }

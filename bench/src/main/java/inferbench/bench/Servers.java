@@ -56,7 +56,12 @@ final class Servers implements AutoCloseable {
 
     /** Servers at these addresses, such as relays in front of the real ones; nothing to start or stop. */
     static Servers at(URI restUrl, String grpcTarget) {
-        return new Servers(restUrl, grpcTarget);
+        return at(restUrl, grpcTarget, ClientTls.PLAINTEXT);
+    }
+
+    /** The same, reached with {@code tls} (restUrl then an https address). */
+    static Servers at(URI restUrl, String grpcTarget, ClientTls tls) {
+        return new Servers(restUrl, grpcTarget, tls);
     }
 
     /**

@@ -1,6 +1,8 @@
 package inferbench.bench;
 
 import inferbench.client.transport.Transport;
+import inferbench.link.LinkProfile;
+import inferbench.link.LinkedServers;
 import inferbench.samples.SampleCertificates;
 import inferbench.tls.ClientTls;
 import io.grpc.netty.shaded.io.netty.handler.ssl.OpenSsl;
@@ -8,7 +10,6 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,37 +19,43 @@ import java.util.stream.Collectors;
 /**
  * What TLS costs each transport: every transport in plaintext and over TLS, on servers started
  * for this pass in turn, one pair per way of securing them, each warmed up alike (the plaintext
- * pair too, so the two are compared equally warm). For each, on each link:
+ * pair too, so the two are compared equally warm). On loopback, and on each link of the run
+ * through the link pass's relays ({@link LinkedServers}):
  * <ul>
  *   <li>new connections: a new client sends two frames; the first call's overhead minus the
- *       second's is what setting up the connection cost (TCP, and TLS's handshake);</li>
+ *       second's is what setting up the connection cost (TCP, and TLS's handshake), which a link
+ *       turns into round trips;</li>
  *   <li>a kept connection, one request in flight: the overhead per frame;</li>
- *   <li>the server's CPU time per request from /proc, where encryption shows even when latency
- *       hides it, over frames of the same size that it refuses from their header: detection
- *       would bury the protocol's share of a real frame's 30 ms.</li>
+ *   <li>on loopback, the server's CPU time per request from /proc, where encryption shows even
+ *       when latency hides it, over frames of the same size that it refuses from their header:
+ *       detection would bury the protocol's share of a real frame's 30 ms.</li>
  * </ul>
  * gRPC is measured with each TLS implementation its server can use (OpenSSL, that is the
  * BoringSSL bundled with grpc-netty-shaded, and the JDK's); REST has the JDK's only. The
- * clients are the benchmark's own, so the gRPC client uses grpc's default, OpenSSL where it loads.
+ * clients are the benchmark's own, so the gRPC client uses grpc's default, OpenSSL where it
+ * loads. {@link TlsReport} writes the results.
  */
 final class TlsPass {
-    /** Where the pass measures: loopback only, until the benchmark emulates other links. */
-    static final List<String> LINKS = List.of("loopback");
+    static final String LOOPBACK = "loopback";
     static final String PLAINTEXT = "plaintext";
+    /** New clients per transport over a link, where each costs round trips: enough for a median. */
+    static final int LINK_CALLS = 5;
 
     /**
      * One transport, one way of securing it, on one link.
      *
+     * @param rttMs       the link's round-trip time, 0 on loopback
      * @param mode        "plaintext", or "TLS (JDK)" / "TLS (OpenSSL)": who encrypts on the server
      * @param connections new clients measured (their calls answered rightly)
      * @param firstCall   p50 end to end of a new client's first call, ms
      * @param setup       p50 of (first call's overhead - second call's), ms: the connection's setup
      * @param cell        the kept connection's cell, one request in flight
-     * @param serverCpuMs server CPU time per request of the protocol alone (a frame refused from its header), ms
+     * @param serverCpuMs server CPU time per request of the protocol alone (a frame refused from its
+     *                    header), ms; NaN over a link, where it is the same as on loopback
      * @param errors      calls not answered right (or, for the CPU part, not refused), in any part
      */
-    record Result(String link, String transport, String mode, int connections, double firstCall, double setup,
-                  CellResult cell, double serverCpuMs, int errors) {
+    record Result(String link, double rttMs, String transport, String mode, int connections, double firstCall,
+                  double setup, CellResult cell, double serverCpuMs, int errors) {
         boolean tls() {
             return !mode.equals(PLAINTEXT);
         }
@@ -87,14 +94,29 @@ final class TlsPass {
                     cells.warmUp(t.label + ", " + mode.labels().get(t.server),
                             TransportSender.factory(t, servers, warmUpFrames, options.save()), options.tlsWarmup());
                 }
-                for (String link : LINKS) {
-                    for (BenchTransport t : ofMode) {
-                        results.add(measure(link, t, mode.labels().get(t.server), servers, frames));
+                for (BenchTransport t : ofMode) {
+                    results.add(measure(LOOPBACK, 0, t, mode.labels().get(t.server), servers, servers, frames,
+                            options.tlsCalls(), options.tlsRequests()));
+                }
+                for (LinkProfile link : links()) {
+                    try (LinkedServers linked = LinkedServers.start(link, servers.restUrl(), servers.grpcTarget())) {
+                        Servers through = Servers.at(linked.restUrl(), linked.grpcTarget(), tls);
+                        int requests = options.links().requests() > 0 ? options.links().requests()
+                                : LinkPass.requests(link, frames);
+                        for (BenchTransport t : ofMode) {
+                            results.add(measure(link.name(), link.rttMillis(), t, mode.labels().get(t.server),
+                                    servers, through, frames, Math.min(options.tlsCalls(), LINK_CALLS), requests));
+                        }
                     }
                 }
             }
         }
         return results;
+    }
+
+    /** The run's links, but a zero-delay one: loopback is measured directly. */
+    private List<LinkProfile> links() {
+        return options.links().profiles().stream().filter(l -> !l.name().equals(LOOPBACK)).toList();
     }
 
     /**
@@ -118,15 +140,18 @@ final class TlsPass {
         return modes;
     }
 
-    private Result measure(String link, BenchTransport kind, String mode, Servers servers, Frames frames)
-            throws InterruptedException {
-        int calls = options.tlsCalls();
+    /**
+     * @param servers the servers themselves (their processes' CPU time)
+     * @param through where the clients reach them: the servers, or a link's relays
+     */
+    private Result measure(String link, double rttMs, BenchTransport kind, String mode, Servers servers,
+                           Servers through, Frames frames, int calls, int requests) throws InterruptedException {
         double[] firstCalls = new double[calls];
         double[] setups = new double[calls];
         int answered = 0;
         int errors = 0;
         for (int i = 0; i < calls; i++) {
-            Transport transport = kind.open(servers.restUrl(), servers.grpcTarget(), servers.tls());
+            Transport transport = kind.open(through.restUrl(), through.grpcTarget(), through.tls());
             try (TransportSender sender = new TransportSender(transport, frames, options.save())) {
                 Sample first = LoadRunner.timed(sender, 2 * i);
                 Sample second = LoadRunner.timed(sender, 2 * i + 1);
@@ -138,11 +163,11 @@ final class TlsPass {
                 }
             }
         }
-        LoadRunner.Run run = LoadRunner.run(TransportSender.factory(kind, servers, frames, options.save()), 1,
-                options.warmup(), options.tlsRequests());
+        LoadRunner.Run run = LoadRunner.run(TransportSender.factory(kind, through, frames, options.save()), 1,
+                options.warmup(), requests);
         CellResult cell = CellResult.of(kind.label, frames, 1, 1, run);
-        ProtocolCpu cpu = protocolCpu(kind, servers, frames);
-        Result result = new Result(link, kind.label, mode, answered,
+        ProtocolCpu cpu = link.equals(LOOPBACK) ? protocolCpu(kind, servers, frames) : new ProtocolCpu(Double.NaN, 0);
+        Result result = new Result(link, rttMs, kind.label, mode, answered,
                 Stats.median(Arrays.copyOf(firstCalls, answered)), Stats.median(Arrays.copyOf(setups, answered)),
                 cell, cpu.perRequest(), errors + cell.errors() + cell.wrong() + cpu.notRefused());
         progress.printf(Locale.ROOT, "%-18s %-13s %s: new connection %.1f ms (setup %.2f ms), per frame overhead"
@@ -188,63 +213,5 @@ final class TlsPass {
         } catch (Exception e) {
             return 1;
         }
-    }
-
-    /** The pass's tables: every row, then what TLS adds to each transport against its plaintext row. */
-    static String markdown(List<Result> results) {
-        StringBuilder md = new StringBuilder("| link | transport | connection | new connection: first call ms"
-                + " | its setup ms | per frame: overhead p50 ms | end-to-end p50 ms | server CPU ms per request,"
-                + " protocol alone | errors |\n| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        for (Result r : results) {
-            md.append(String.join(" | ", "| " + r.link(), r.transport(), r.mode(), Report.fixed(r.firstCall(), 1),
-                    Report.fixed(r.setup(), 2), Report.fixed(r.cell().overheadP50(), 2),
-                    Report.fixed(r.cell().endToEnd().p50(), 1), Report.fixed(r.serverCpuMs(), 3),
-                    Integer.toString(r.errors()))).append(" |\n");
-        }
-        md.append("\nWhat TLS adds, against the same transport in plaintext on the same link:\n\n")
-                .append("| link | transport | TLS | setup of a new connection, ms | per frame: overhead, ms"
-                        + " | per request: server CPU, ms |\n| --- | --- | --- | ---: | ---: | ---: |\n");
-        for (Result r : results) {
-            Result plain = plaintextOf(results, r);
-            if (r.tls() && plain != null) {
-                md.append(String.join(" | ", "| " + r.link(), r.transport(), r.mode(),
-                        signed(r.setup() - plain.setup()), signed(r.cell().overheadP50() - plain.cell().overheadP50()),
-                        signed(r.serverCpuMs() - plain.serverCpuMs()))).append(" |\n");
-            }
-        }
-        return md.toString();
-    }
-
-    /**
-     * One line for the README's headline: on each link, what TLS adds to the idiomatic REST
-     * client and to gRPC unary, with each server's default TLS.
-     */
-    static String headline(List<Result> results) {
-        Map<String, List<String>> byLink = new LinkedHashMap<>();
-        for (Result r : results) {
-            boolean headlined = r.transport().equals(BenchTransport.REST_MULTIPART.label)
-                    || r.transport().equals(BenchTransport.GRPC_UNARY.label);
-            Result plain = plaintextOf(results, r);
-            if (!headlined || !r.tls() || plain == null || (r.mode().equals("TLS (JDK)")
-                    && results.stream().anyMatch(o -> o.transport().equals(r.transport()) && o.link().equals(r.link())
-                    && o.mode().equals("TLS (OpenSSL)")))) {
-                continue; // gRPC's headline figure is its default implementation's
-            }
-            byLink.computeIfAbsent(r.link(), l -> new ArrayList<>()).add(String.format(Locale.ROOT,
-                    "%s, a new connection %s ms, each frame %s ms, server CPU %s ms per frame (%s)", r.transport(),
-                    signed(r.setup() - plain.setup()), signed(r.cell().overheadP50() - plain.cell().overheadP50()),
-                    signed(r.serverCpuMs() - plain.serverCpuMs()), r.mode().replace("TLS (", "").replace(")", "")));
-        }
-        return byLink.entrySet().stream().map(e -> "TLS on " + e.getKey() + ": " + String.join("; ", e.getValue()))
-                .collect(Collectors.joining("\n"));
-    }
-
-    private static Result plaintextOf(List<Result> results, Result r) {
-        return results.stream().filter(o -> !o.tls() && o.link().equals(r.link())
-                && o.transport().equals(r.transport())).findFirst().orElse(null);
-    }
-
-    private static String signed(double value) {
-        return Double.isNaN(value) ? "" : String.format(Locale.ROOT, "%+.2f", value);
     }
 }

@@ -68,13 +68,17 @@ final class TlsReport {
                 .collect(Collectors.joining("\n"));
     }
 
+    /** Under this round-trip time the machine's own noise is larger than a round trip: none is counted. */
+    static final double MIN_RTT_MS = 10;
+
     /**
      * The round trips a link adds to a new connection's setup: its setup there less the same
      * transport's on loopback (the CPU of a handshake, which the link does not change), over the
-     * round-trip time; NaN on loopback.
+     * round-trip time; NaN on loopback and on links under {@link #MIN_RTT_MS}.
      */
     static double setupRoundTrips(List<TlsPass.Result> results, TlsPass.Result r) {
-        return results.stream().filter(o -> o.rttMs() == 0 && r.rttMs() > 0 && o.transport().equals(r.transport())
+        return results.stream().filter(o -> o.rttMs() == 0 && r.rttMs() >= MIN_RTT_MS
+                        && o.transport().equals(r.transport())
                 && o.mode().equals(r.mode())).findFirst().map(loopback -> (r.setup() - loopback.setup()) / r.rttMs())
                 .orElse(Double.NaN);
     }

@@ -1,6 +1,7 @@
 package inferbench.bench;
 
 import inferbench.config.Config;
+import inferbench.tls.ClientTls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,7 @@ import java.util.stream.Stream;
  * @param tlsWarmup  uncounted requests per transport and way of securing it before the TLS pass measures
  * @param tlsCpuRequests frames the server refuses from their header, per transport and way of securing
  *                   it, for the server's CPU time per request of the protocol alone
+ * @param tls        how to reach the servers given with --rest and --grpc: TLS or plaintext
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
                            int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
@@ -43,7 +45,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                            Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
                            List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls,
                            boolean expectServers, LinkOptions links, int tlsCalls, int tlsRequests, int tlsWarmup,
-                           int tlsCpuRequests) {
+                           int tlsCpuRequests, ClientTls tls) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -103,6 +105,10 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --rest URL           measure a running REST server instead of starting servers,
                                    e.g. http://localhost:8001/predict (pass its --workers too)
               --grpc HOST:PORT     measure a running gRPC server instead, e.g. localhost:50051
+              --tls, --ca FILE     reach the --rest and --grpc servers over TLS (--rest then https://...),
+                                   trusting the CA certificate(s) in FILE (default: the JDK's trust
+                                   store); the passes through a relay connect to 127.0.0.1, which the
+                                   certificate must then name
               --rest-jar FILE      default server-rest/target/server-rest.jar
               --grpc-jar FILE      default server-grpc/target/server-grpc.jar
               --out DIR            where results go (default bench/target/results, --quick:
@@ -150,7 +156,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.getInt("tls-calls", null, quick ? 2 : 20, 0),
                 config.getInt("tls-requests", null, quick ? 4 : 100, 1),
                 config.getInt("tls-warmup", null, quick ? 2 : 1000, 0),
-                config.getInt("tls-cpu-requests", null, quick ? 4 : 1000, 1));
+                config.getInt("tls-cpu-requests", null, quick ? 4 : 1000, 1),
+                ClientTls.read(config));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
                 quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
@@ -171,6 +178,14 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
         if (options.seconds() > 0 && config.has("requests")) {
             throw new IllegalArgumentException("--requests and --seconds both say how much a cell measures: give one");
         }
+        if (options.tls().enabled() && options.startsServers()) {
+            throw new IllegalArgumentException("--tls is for servers the benchmark did not start (--rest, --grpc);"
+                    + " for its own, the TLS pass measures TLS (--tls-calls)");
+        }
+        if (options.restUrl() != null && options.restUrl().startsWith("https:") != options.tls().enabled()) {
+            throw new IllegalArgumentException(options.tls().enabled() ? "--tls: give --rest as an https:// address"
+                    : "--rest " + options.restUrl() + ": an https:// server needs --tls (and --ca FILE for a private CA)");
+        }
         if (options.soak() > 0 && !options.startsServers()) {
             throw new IllegalArgumentException("--soak needs servers the benchmark starts itself (it reads"
                     + " their memory from /proc): leave out --rest and --grpc");
@@ -190,7 +205,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
         return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
                 sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
                 otherSetsRequests, coldCalls, wireCalls, expectServers, links, tlsCalls, tlsRequests, tlsWarmup,
-                tlsCpuRequests);
+                tlsCpuRequests, tls);
     }
 
     private static boolean expectServers(String whose) {

@@ -40,15 +40,16 @@ enum BenchTransport {
         this.server = server;
     }
 
+    /** To these servers, with their TLS or none. */
+    Transport open(Servers servers) {
+        return open(servers.restUrl(), servers.grpcTarget(), servers.tls());
+    }
+
     /**
      * @param restUrl    the REST server's /predict address
      * @param grpcTarget the gRPC server's host:port
+     * @param tls        TLS for both (then restUrl is an https address), or {@link ClientTls#PLAINTEXT}
      */
-    Transport open(URI restUrl, String grpcTarget) {
-        return open(restUrl, grpcTarget, ClientTls.PLAINTEXT);
-    }
-
-    /** @param tls TLS for both (then restUrl is an https address), or {@link ClientTls#PLAINTEXT} */
     Transport open(URI restUrl, String grpcTarget, ClientTls tls) {
         Duration limit = Transport.DEFAULT_TIMEOUT;
         return switch (this) {

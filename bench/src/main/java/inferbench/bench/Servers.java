@@ -42,7 +42,7 @@ final class Servers implements AutoCloseable {
     /** Servers already running: nothing to start, nothing known about their settings. */
     static Servers running(BenchOptions options) {
         Servers servers = new Servers(options.restUrl() == null ? null : RestTransport.predictUrl(options.restUrl()),
-                options.grpcTarget());
+                options.grpcTarget(), options.tls());
         if (options.restUrl() != null) {
             servers.descriptions.put("REST", "already running at " + options.restUrl()
                     + " (not started by the benchmark: its settings are unknown)");

@@ -151,7 +151,7 @@ final class TlsPass {
         int answered = 0;
         int errors = 0;
         for (int i = 0; i < calls; i++) {
-            Transport transport = kind.open(through.restUrl(), through.grpcTarget(), through.tls());
+            Transport transport = kind.open(through);
             try (TransportSender sender = new TransportSender(transport, frames, options.save())) {
                 Sample first = LoadRunner.timed(sender, 2 * i);
                 Sample second = LoadRunner.timed(sender, 2 * i + 1);
@@ -192,7 +192,7 @@ final class TlsPass {
         ServerProcess server = servers.process(kind.server);
         int requests = options.tlsCpuRequests();
         int notRefused = 0;
-        try (Transport transport = kind.open(servers.restUrl(), servers.grpcTarget(), servers.tls())) {
+        try (Transport transport = kind.open(servers)) {
             for (int i = 0; i < requests / 10; i++) {
                 notRefused += refusedOrNot(transport, refused);
             }

@@ -2,13 +2,10 @@ package inferbench.bench.tuned;
 
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.TlsCases;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The benchmark's tuned HTTP/1.1 client over TLS, checked as the client's transports are
@@ -18,21 +15,12 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class TunedTlsTest {
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static TlsCases cases;
-
-    @BeforeAll
-    static void startServers(@TempDir Path dir) throws Exception {
-        cases = TlsCases.start(dir);
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        cases.close();
-    }
+    @RegisterExtension
+    static final TlsCases CASES = new TlsCases();
 
     @Test
     void theTunedRestClientAnswersOverTlsAndSaysWhatWentWrongOtherwise() throws Exception {
-        cases.check((rest, grpc, tls) -> new RestTransport(rest, RestTransport.Body.MULTIPART,
+        CASES.check((rest, grpc, tls) -> new RestTransport(rest, RestTransport.Body.MULTIPART,
                 new HttpConnectionPool(rest, LIMIT, tls.enabled() ? tls.sslContext() : null), LIMIT, tls, " tuned"));
     }
 

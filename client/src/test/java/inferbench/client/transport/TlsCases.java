@@ -7,18 +7,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import inferbench.samples.SampleCertificates;
 import inferbench.samples.SampleFrames;
 import inferbench.tls.ClientTls;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Both servers twice, over TLS and in plaintext, and the checks every transport must pass with
  * them: an answer over TLS, and at once, well within the time limit, the words for each way TLS
  * goes wrong (an untrusted certificate, a certificate for another host name, a TLS client at a
  * plaintext port and the other way round), with the servers serving on. The client's transports
- * and the benchmark's tuned ones are checked alike.
+ * and the benchmark's tuned ones are checked alike: a test class registers one
+ * ({@code @RegisterExtension static final TlsCases CASES = new TlsCases();}), which starts the
+ * servers before its tests and stops them after.
  */
-public final class TlsCases implements AutoCloseable {
+public final class TlsCases implements BeforeAllCallback, AfterAllCallback {
     /** A failure TLS explains is seen in the first exchange, not at the time limit. */
     private static final long PROMPT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -27,24 +36,21 @@ public final class TlsCases implements AutoCloseable {
         Transport open(URI restUrl, String grpcTarget, ClientTls tls);
     }
 
-    private final TestServers plaintext;
-    private final TestServers tls;
-    private final SampleCertificates.PemFiles certificates;
-    private final byte[] face = SampleFrames.faceJpeg();
-
-    private TlsCases(TestServers plaintext, TestServers tls, SampleCertificates.PemFiles certificates) {
-        this.plaintext = plaintext;
-        this.tls = tls;
-        this.certificates = certificates;
-    }
+    private Path dir;
+    private TestServers plaintext;
+    private TestServers tls;
+    private SampleCertificates.PemFiles certificates;
+    private byte[] face;
 
     /** The certificate names "localhost" only, so a client that connects to 127.0.0.1 meets another host name. */
-    public static TlsCases start(Path dir) throws Exception {
-        SampleCertificates.PemFiles certificates = SampleCertificates.write(dir.resolve("certs"), "localhost");
-        TestServers plaintext = TestServers.start(dir.resolve("plaintext"));
-        TestServers tls = TestServers.start(plaintext.pipeline, dir.resolve("tls"), 0, 0, "--tls-cert",
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("tls-cases-");
+        certificates = SampleCertificates.write(dir.resolve("certs"), "localhost");
+        plaintext = TestServers.start(dir.resolve("plaintext"));
+        tls = TestServers.start(plaintext.pipeline, dir.resolve("tls"), 0, 0, "--tls-cert",
                 certificates.cert().toString(), "--tls-key", certificates.key().toString());
-        return new TlsCases(plaintext, tls, certificates);
+        face = SampleFrames.faceJpeg();
     }
 
     public void check(Opener opener) throws Exception {
@@ -84,8 +90,13 @@ public final class TlsCases implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void afterAll(ExtensionContext context) throws InterruptedException, IOException {
         tls.close();
         plaintext.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(file);
+            }
+        }
     }
 }

@@ -1,11 +1,8 @@
 package inferbench.client.transport;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -13,7 +10,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class TlsTransportsTest {
     private static final Duration LIMIT = Duration.ofSeconds(5);
-    private static TlsCases cases;
+    @RegisterExtension
+    static final TlsCases CASES = new TlsCases();
 
     enum Kind {
         REST((rest, grpc, tls) -> new RestTransport(rest, RestTransport.Body.MULTIPART, LIMIT, tls)),
@@ -27,19 +25,9 @@ class TlsTransportsTest {
         }
     }
 
-    @BeforeAll
-    static void startServers(@TempDir Path dir) throws Exception {
-        cases = TlsCases.start(dir);
-    }
-
-    @AfterAll
-    static void stopServers() throws Exception {
-        cases.close();
-    }
-
     @ParameterizedTest
     @EnumSource(Kind.class)
     void answersOverTlsAndSaysWhatWentWrongOtherwise(Kind kind) throws Exception {
-        cases.check(kind.opener);
+        CASES.check(kind.opener);
     }
 }

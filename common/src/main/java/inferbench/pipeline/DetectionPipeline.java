@@ -3,7 +3,6 @@ package inferbench.pipeline;
 import inferbench.storage.ResultStore;
 import inferbench.storage.SaveOutcome;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
@@ -71,8 +70,8 @@ public final class DetectionPipeline {
 
     /**
      * Detects faces in the JPEG between the buffer's position and limit, which are left as they
-     * are. A buffer over an array (the REST server passes the multipart part in the request body)
-     * goes to OpenCV without a copy on the Java side.
+     * are. The buffer is one over an array (the REST server passes the multipart part in the
+     * request body), which goes to OpenCV without a copy on the Java side.
      */
     public DetectionResult process(ByteBuffer jpeg, boolean save, String protocol) throws InvalidImageException {
         long start = System.nanoTime();
@@ -117,13 +116,7 @@ public final class DetectionPipeline {
         MatOfByte buffer = new MatOfByte();
         try {
             buffer.alloc(jpeg.remaining());
-            if (jpeg.hasArray()) {
-                buffer.put(0, 0, jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
-            } else { // read-only or direct: no array to hand over
-                byte[] copy = new byte[jpeg.remaining()];
-                jpeg.duplicate().get(copy);
-                buffer.put(0, 0, copy);
-            }
+            buffer.put(0, 0, jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
             Mat image = Imgcodecs.imdecode(buffer, flags);
             if (image.empty()) {
                 image.release();
@@ -150,12 +143,8 @@ public final class DetectionPipeline {
     }
 
     private static List<Box> toCropSpace(List<Rect> faces) {
-        List<Box> boxes = new ArrayList<>(faces.size());
-        for (Rect r : faces) {
-            boxes.add(new Box((float) (r.x * BOX_SCALE), (float) (r.y * BOX_SCALE),
-                    (float) (r.width * BOX_SCALE), (float) (r.height * BOX_SCALE)));
-        }
-        return boxes;
+        return faces.stream().map(r -> new Box((float) (r.x * BOX_SCALE), (float) (r.y * BOX_SCALE),
+                (float) (r.width * BOX_SCALE), (float) (r.height * BOX_SCALE))).toList();
     }
 
     private static void release(Mat... mats) {

@@ -30,13 +30,14 @@ import java.util.stream.Stream;
  * @param wireCalls  calls per transport and frame set through the byte-counting relay, 0 for none
  * @param expectServers the expected answers come from the servers' own --decode instead of the
  *                   original's path (to time a shortcut whose answers differ)
+ * @param links      the pass over emulated links
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
                            int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
                            int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
                            Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
                            List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls,
-                           boolean expectServers) {
+                           boolean expectServers, LinkOptions links) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -74,6 +75,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    curve (default 128; --quick: 3, for one transport of each
                                    server; 0: none); only with servers the benchmark starts
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
+            %s
               --transports LIST    some of %s (default: all)
               --workers N          --workers for both servers and the floor's thread cap (default: cores)
               --server-args "..."  more flags for both servers and the floor, e.g. "--decode approximate"
@@ -91,11 +93,14 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                                    bench/target/quick; --out bench/results replaces the
                                    committed results)
               --quick              a few requests per cell; exits 1 unless every request was
-                                   answered rightly and every result file was written (CI)
+                                   answered rightly, every result file was written, and over the
+                                   %s link every transport needed at most %s round trips per
+                                   1280x720 and 1920x1080 frame (CI)
               --soak N             leak check instead: N requests per server, RSS after 1,000 and after N
             Exits 1 when a request failed or was answered wrongly, or a server the benchmark started
             does not offer a transport.
-            """.formatted(FrameSets.MAX_IMAGES, BenchTransport.keys());
+            """.formatted(FrameSets.MAX_IMAGES, LinkOptions.USAGE.stripTrailing(), BenchTransport.keys(), LinkOptions.GUARD_LINK,
+            RoundTrips.LIMIT);
 
     public static BenchOptions parse(String[] args) {
         Config config = new Config(joinFlagLists(args), Map.of());
@@ -124,7 +129,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.getInt("other-sets-requests", null, quick ? 6 : 100, 1),
                 config.getInt("cold-calls", null, quick ? 3 : 128, 0),
                 config.getInt("wire-calls", null, quick ? 2 : 100, 0),
-                expectServers(config.get("expect", null, "original")));
+                expectServers(config.get("expect", null, "original")),
+                LinkOptions.read(config, quick));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
                 quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
@@ -163,7 +169,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     private BenchOptions withOtherSetsConcurrency(List<Integer> levels) {
         return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
                 sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
-                otherSetsRequests, coldCalls, wireCalls, expectServers);
+                otherSetsRequests, coldCalls, wireCalls, expectServers, links);
     }
 
     private static boolean expectServers(String whose) {
@@ -225,7 +231,7 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
         return Arrays.stream(text.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static int positive(String text) {
+    static int positive(String text) {
         try {
             int value = Integer.parseInt(text);
             if (value >= 1 && value <= 256) {

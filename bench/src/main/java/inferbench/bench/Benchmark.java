@@ -1,5 +1,6 @@
 package inferbench.bench;
 
+import inferbench.samples.ParityFrames;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import java.util.stream.Stream;
  * <p>Order of work: servers start first, on an idle machine, so their startup time is fair;
  * then the frames are encoded, their answers and in-process times taken, and each transport
  * probed once; then the measured cells ({@link Cells}); then the bytes on the wire, through a
- * relay; then the cold starts, each on a server of its own.
+ * relay; then every transport over emulated links ({@link LinkPass}); then the cold starts, each
+ * on a server of its own.
  */
 public final class Benchmark {
     private final BenchOptions options;
@@ -119,13 +121,16 @@ public final class Benchmark {
         List<CellResult> cells = new Cells(options, progress).measure(servers, transports, floor, frames);
         List<WireBytes.Result> wire = options.wireCalls() == 0 ? List.of()
                 : WireBytes.measureAll(transports, servers, frames, options, progress);
+        List<LinkCell> links = new LinkPass(options, progress).run(transports, servers, floor::answer);
+        List<CentreSquareParity.Row> centreSquare = links.stream().noneMatch(c -> c.sent() == Sent.CENTRE)
+                ? List.of() : CentreSquareParity.measure(ParityFrames.all(), floor::answer);
         // A cold start launches a server JVM: --quick checks one transport of each server.
         List<BenchTransport> cold = !options.quick() ? transports : transports.stream()
                 .filter(t -> transports.stream().filter(o -> o.server == t.server).findFirst().orElseThrow() == t)
                 .toList();
         List<ColdStart.Result> coldStarts = options.coldCalls() == 0 || !servers.started() ? List.of()
                 : ColdStart.runAll(cold, options, work, frames.get(0), progress);
-        return new Results(cells, wire, coldStarts);
+        return new Results(cells, wire, links, centreSquare, coldStarts);
     }
 
     private boolean write(RunSetup setup, Results results) throws IOException {
@@ -135,7 +140,15 @@ public final class Benchmark {
                 Report.markdown(setup, results).getBytes(StandardCharsets.UTF_8)));
         written.add(1, ResultFiles.write(out.resolve("results.csv"),
                 Report.csv(results.cells()).getBytes(StandardCharsets.UTF_8)));
+        if (!results.links().isEmpty()) {
+            written.add(2, ResultFiles.write(out.resolve(LinkReport.CSV),
+                    LinkReport.csv(results.links()).getBytes(StandardCharsets.UTF_8)));
+        }
         System.out.println("\n" + Headline.markdown(setup, results));
+        if (!results.links().isEmpty()) {
+            System.out.println(LinkReport.markdown(results.links(), options.links(), options.frames().get(0))
+                    + (results.centreSquare().isEmpty() ? "" : CentreSquareParity.markdown(results.centreSquare())));
+        }
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         return verdict(results, written);
     }
@@ -170,14 +183,23 @@ public final class Benchmark {
         int errors = cells.stream().mapToInt(CellResult::errors).sum();
         int wrong = cells.stream().mapToInt(CellResult::wrong).sum();
         int requests = cells.stream().mapToInt(CellResult::requests).sum();
+        List<CellResult> overLinks = results.links().stream().map(LinkCell::cell).toList();
+        errors += overLinks.stream().mapToInt(CellResult::errors).sum();
+        wrong += overLinks.stream().mapToInt(CellResult::wrong).sum();
+        requests += overLinks.stream().mapToInt(CellResult::requests).sum();
         int others = results.wire().stream().mapToInt(WireBytes.Result::errors).sum()
-                + results.coldStarts().stream().mapToInt(ColdStart.Result::errors).sum();
+                + results.coldStarts().stream().mapToInt(ColdStart.Result::errors).sum()
+                + (int) results.links().stream().filter(LinkCell::firstCallFailed).count();
         List<Path> missing = options.quick() ? ResultFiles.missing(written) : List.of();
-        if (errors > 0 || wrong > 0 || others > 0 || !missing.isEmpty()) {
+        List<Targets.Check> tooManyRoundTrips = !options.quick() ? List.of()
+                : RoundTrips.check(results.links()).stream().filter(c -> !c.met()).toList();
+        if (errors > 0 || wrong > 0 || others > 0 || !missing.isEmpty() || !tooManyRoundTrips.isEmpty()) {
             progress.println("benchmark FAILED: of " + requests + " measured requests " + errors + " failed and "
                     + wrong + " were answered wrongly" + (others == 0 ? "" : "; " + others
-                    + " calls of the wire-byte and cold-start passes were not answered right")
-                    + (missing.isEmpty() ? "" : "; missing or empty: " + missing));
+                    + " calls of the wire-byte, link first-call and cold-start passes were not answered right")
+                    + (missing.isEmpty() ? "" : "; missing or empty: " + missing)
+                    + tooManyRoundTrips.stream().map(c -> "; " + c.target() + ": " + c.measured())
+                    .collect(Collectors.joining()));
             return false;
         }
         progress.println((options.quick() ? "quick check passed: " : "done: ") + requests

@@ -35,7 +35,7 @@ final class ChartCanvas {
     /** How a legend entry is drawn: a bar's colour, or a line (solid or dashed) with its marker. */
     enum Style { BAR, LINE, DASHED }
 
-    /** One legend entry; {@code marker} is a {@link #marker} shape number, unused for bars. */
+    /** One legend entry; {@code marker} is a {@link #marker} shape number, unused for bars, -1 for none. */
     record Key(String label, Color color, Style style, int marker) {
     }
 
@@ -151,7 +151,9 @@ final class ChartCanvas {
                 g.setStroke(key.style() == Style.DASHED ? DASHED : SOLID);
                 g.drawLine(x, y - 5, x + 26, y - 5);
                 g.setStroke(new BasicStroke(1));
-                marker(key.marker(), x + 13, y - 5);
+                if (key.marker() >= 0) { // a reference line has none
+                    marker(key.marker(), x + 13, y - 5);
+                }
             }
             g.setColor(TEXT);
             g.drawString(key.label(), x + 36, y);

@@ -49,6 +49,15 @@ final class Charts {
             written.add(entry.getValue().latency());
             written.add(entry.getValue().throughput());
         }
+        List<LinkCell> overLinks = LinkReport.chartCells(results.links(), setup.options().links());
+        if (!overLinks.isEmpty()) {
+            Path file = dir.resolve(LinkReport.CHART);
+            CellResult first = overLinks.get(0).cell();
+            LinkChart.draw(overLinks, first.set() + " frames, " + first.size() + " " + overLinks.get(0).sent().label
+                    + ", " + first.concurrency() + " in flight", subtitle(setup, "requests per cell in results.md"))
+                    .save(file);
+            written.add(file);
+        }
         if (!results.coldStarts().isEmpty()) {
             Path file = dir.resolve(COLD_START);
             ColdStartChart.draw(results.coldStarts(), Headline.warmCells(setup, results.cells()),

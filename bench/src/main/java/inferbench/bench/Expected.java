@@ -32,10 +32,19 @@ public record Expected(String status, List<Box> boxes) {
 
     /** "" when the reply says the same; otherwise how it differs. The reply must be a served one. */
     String mismatch(Reply reply) {
-        if (!reply.status().equals(status)) {
-            return "status " + reply.status() + ", expected " + status;
+        return mismatch(reply.status(), reply.boxes());
+    }
+
+    /** "" when the other answer is the same; otherwise how it differs from this one. */
+    String mismatch(Expected other) {
+        return mismatch(other.status, other.boxes);
+    }
+
+    private String mismatch(String otherStatus, List<Box> otherBoxes) {
+        if (!otherStatus.equals(status)) {
+            return "status " + otherStatus + ", expected " + status;
         }
-        List<Box> got = reply.boxes().stream().sorted(ORDER).toList();
+        List<Box> got = otherBoxes.stream().sorted(ORDER).toList();
         if (got.size() != boxes.size()) {
             return got.size() + " faces, expected " + boxes.size();
         }

@@ -2,6 +2,7 @@ package inferbench.bench;
 
 import inferbench.client.source.ImageSource;
 import inferbench.client.source.MatImages;
+import inferbench.pipeline.DetectionPipeline;
 import inferbench.samples.SampleFrames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,23 +61,28 @@ final class FrameSets {
 
     /** The set's frames at this size, in the order they are sent. */
     static List<Picture> pictures(String set, FrameSize size) {
+        return pictures(set, size, Sent.FULL);
+    }
+
+    /** The same, each whole or only its centre square (the part the pipeline crops), encoded alike. */
+    static List<Picture> pictures(String set, FrameSize size, Sent sent) {
         return switch (set) {
             case DEFAULT -> List.of(
-                    new Picture("face", encode(SampleFrames.faceFrame(size.width(), size.height()))),
-                    new Picture("no face", encode(resized(SampleFrames.noFaceFrame(), size))));
+                    new Picture("face", encode(SampleFrames.faceFrame(size.width(), size.height()), sent)),
+                    new Picture("no face", encode(resized(SampleFrames.noFaceFrame(), size), sent)));
             case BUSY -> List.of(
-                    new Picture("crowd", encode(resized(BusyFrames.crowd(), size))),
-                    new Picture("crowd mirrored", encode(resized(BusyFrames.mirroredCrowd(), size))));
-            default -> images(Path.of(set), size);
+                    new Picture("crowd", encode(resized(BusyFrames.crowd(), size), sent)),
+                    new Picture("crowd mirrored", encode(resized(BusyFrames.mirroredCrowd(), size), sent)));
+            default -> images(Path.of(set), size, sent);
         };
     }
 
-    private static List<Picture> images(Path path, FrameSize size) {
+    private static List<Picture> images(Path path, FrameSize size, Sent sent) {
         List<Picture> pictures = new ArrayList<>();
         for (Path file : imageFiles(path)) {
             try (ImageSource source = ImageSource.of(file, 1)) {
                 Mat frame = MatImages.toMat(source.next());
-                pictures.add(new Picture(file.getFileName().toString(), encode(resized(frame, size))));
+                pictures.add(new Picture(file.getFileName().toString(), encode(resized(frame, size), sent)));
             } catch (IOException e) {
                 throw new UncheckedIOException("--frames: " + e.getMessage(), e);
             }
@@ -115,10 +121,13 @@ final class FrameSets {
         return out;
     }
 
-    private static byte[] encode(Mat frame) {
+    private static byte[] encode(Mat frame, Sent sent) {
+        Mat picture = sent == Sent.CENTRE ? frame.submat(DetectionPipeline.centreSquare(frame.cols(), frame.rows()))
+                : frame;
         try {
-            return SampleFrames.encodeJpeg(frame, SampleFrames.JPEG_QUALITY);
+            return SampleFrames.encodeJpeg(picture, SampleFrames.JPEG_QUALITY);
         } finally {
+            picture.release();
             frame.release();
         }
     }

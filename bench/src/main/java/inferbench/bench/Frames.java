@@ -34,8 +34,13 @@ public record Frames(String set, String description, FrameSize size, List<Frame>
 
     /** The set's pictures with their expected answers; see {@link FrameSets} for what each set is. */
     static Frames of(String set, FrameSize size, Function<byte[], Expected> answer) {
+        return of(set, size, answer, Sent.FULL);
+    }
+
+    /** The same, each whole or only its centre square. */
+    static Frames of(String set, FrameSize size, Function<byte[], Expected> answer, Sent sent) {
         List<Frame> frames = new ArrayList<>();
-        for (FrameSets.Picture picture : FrameSets.pictures(set, size)) {
+        for (FrameSets.Picture picture : FrameSets.pictures(set, size, sent)) {
             frames.add(new Frame(picture.name(), picture.jpeg(), answer.apply(picture.jpeg()), Double.NaN));
         }
         return new Frames(set, FrameSets.description(set), size, List.copyOf(frames));

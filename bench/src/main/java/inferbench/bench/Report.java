@@ -137,6 +137,12 @@ final class Report {
                     .append(" on the first call also the connection's setup (HTTP/2 preface and settings). TCP/IP")
                     .append(" headers are not counted.\n\n").append(WireBytes.markdown(results.wire()));
         }
+        if (!results.links().isEmpty()) {
+            md.append(LinkReport.markdown(results.links(), o.links(), o.frames().get(0)));
+            if (!results.centreSquare().isEmpty()) {
+                md.append(CentreSquareParity.markdown(results.centreSquare()));
+            }
+        }
         if (!results.coldStarts().isEmpty()) {
             md.append("\n## Cold starts\n\nPer transport, a freshly started server of its kind (same options)")
                     .append(" and a new client; ").append(o.coldCalls()).append(" calls one at a time with the ")
@@ -192,16 +198,21 @@ final class Report {
     static String csv(List<CellResult> cells) {
         StringBuilder csv = new StringBuilder(CSV_HEADER).append('\n');
         for (CellResult c : cells) {
-            csv.append(String.join(",", quoted(c.set()), c.size().toString(), quoted(c.transport()),
-                    Integer.toString(c.concurrency()), Integer.toString(c.threads()), Integer.toString(c.requests()),
-                    Integer.toString(c.errors()), Integer.toString(c.wrong()), fixed(c.seconds(), 3),
-                    fixed(c.throughput(), 2), c.isFloor() ? "1.000" : fixed(c.ratioTo(floorOf(cells, c)), 3),
-                    fixed(c.endToEnd().p50(), 3), fixed(c.endToEnd().p90(), 3), fixed(c.endToEnd().p99(), 3),
-                    fixed(c.endToEnd().max(), 3), fixed(c.serverP50(), 3), fixed(c.overheadP50(), 3),
-                    fixed(c.requestBytes(), 0), fixed(c.replyBytes(), 0), quoted(c.firstError()),
-                    quoted(c.firstWrong()))).append('\n');
+            csv.append(csvRow(c, cells)).append('\n');
         }
         return csv.toString();
+    }
+
+    /** One cell's CSV fields; its ratio to the floor among {@code cells}, empty when they hold no floor. */
+    static String csvRow(CellResult c, List<CellResult> cells) {
+        return String.join(",", quoted(c.set()), c.size().toString(), quoted(c.transport()),
+                Integer.toString(c.concurrency()), Integer.toString(c.threads()), Integer.toString(c.requests()),
+                Integer.toString(c.errors()), Integer.toString(c.wrong()), fixed(c.seconds(), 3),
+                fixed(c.throughput(), 2), c.isFloor() ? "1.000" : fixed(c.ratioTo(floorOf(cells, c)), 3),
+                fixed(c.endToEnd().p50(), 3), fixed(c.endToEnd().p90(), 3), fixed(c.endToEnd().p99(), 3),
+                fixed(c.endToEnd().max(), 3), fixed(c.serverP50(), 3), fixed(c.overheadP50(), 3),
+                fixed(c.requestBytes(), 0), fixed(c.replyBytes(), 0), quoted(c.firstError()),
+                quoted(c.firstWrong()));
     }
 
     static CellResult floorOf(List<CellResult> cells, CellResult cell) {
@@ -227,7 +238,7 @@ final class Report {
     }
 
     /** RFC 4180: every text field quoted, inner quotes doubled, line breaks flattened. */
-    private static String quoted(String text) {
+    static String quoted(String text) {
         return '"' + text.replace("\"", "\"\"").replaceAll("[\r\n]+", " ") + '"';
     }
 }

@@ -46,6 +46,11 @@ final class Servers implements AutoCloseable {
         return servers;
     }
 
+    /** Servers at these addresses, such as relays in front of the real ones; nothing to start or stop. */
+    static Servers at(URI restUrl, String grpcTarget) {
+        return new Servers(restUrl, grpcTarget);
+    }
+
     /**
      * Starts REST, then gRPC, one after the other, so each startup is timed on an idle machine.
      * Both listen on loopback, log nothing per request, and have a queue no cell can fill.

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.link.LinkProfile;
+import inferbench.link.LinkProfiles;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +26,35 @@ class BenchOptionsTest {
         assertEquals(128, options.coldCalls());
         assertEquals(List.of(FrameSize.WEBCAM), options.sizes());
         assertTrue(options.startsServers());
+        LinkOptions links = options.links();
+        assertEquals(List.of("rtt=50ms"), links.profiles().stream().map(LinkProfile::name).toList());
+        assertEquals(LinkOptions.SIZES, links.sizes());
+        assertEquals(List.of(1, 4), links.concurrency());
+        assertEquals(0, links.requests(), "as many as the link's time allows");
+        assertEquals(List.of(Sent.FULL), links.sent());
+    }
+
+    @Test
+    void theQuickCheckRunsTheGuardLinkWithItsSizesAtOneInFlight() {
+        LinkOptions links = BenchOptions.parse(new String[] {"--quick"}).links();
+
+        assertEquals(List.of("rtt=50ms"), links.profiles().stream().map(LinkProfile::name).toList());
+        assertEquals(LinkOptions.GUARD_SIZES, links.sizes());
+        assertEquals(List.of(1), links.concurrency());
+        assertEquals(5, links.requests());
+    }
+
+    @Test
+    void linksAreNamedCustomAllOrNoneAndABadOneIsRefusedWithTheNames() {
+        LinkOptions links = BenchOptions.parse(new String[] {"--link", "lan,rtt=80ms,up=20mbit", "--send",
+                "full,centre"}).links();
+        assertEquals(List.of("lan", "rtt=80ms,up=20mbit"), links.profiles().stream().map(LinkProfile::name).toList());
+        assertEquals(List.of(Sent.FULL, Sent.CENTRE), links.sent());
+        assertEquals(LinkProfiles.NAMED, BenchOptions.parse(new String[] {"--link", "all"}).links().profiles());
+        assertTrue(BenchOptions.parse(new String[] {"--link", "none"}).links().profiles().isEmpty());
+        assertRefusedSaying("--link: unknown link 'lte': use loopback, lan, wifi, 4g, wan", "--link", "lte");
+        assertRefusedSaying("--send: expected full or centre, got 'crop'", "--send", "crop");
+        assertRefusedSaying("--link-sizes: expected WIDTHxHEIGHT", "--link-sizes", "720p");
     }
 
     @Test

@@ -81,6 +81,17 @@ class FrameSetsTest {
         }
     }
 
+    @Test
+    void sentAsTheCentreSquareEachFrameIsTheSquareThePipelineCropsInFewerBytes() {
+        List<FrameSets.Picture> full = FrameSets.pictures(FrameSets.DEFAULT, FrameSize.WEBCAM);
+        List<FrameSets.Picture> centre = FrameSets.pictures(FrameSets.DEFAULT, FrameSize.WEBCAM, Sent.CENTRE);
+
+        for (int i = 0; i < full.size(); i++) {
+            assertSize(new FrameSize(720, 720), centre.get(i).jpeg());
+            assertTrue(centre.get(i).jpeg().length < full.get(i).jpeg().length, centre.get(i).name());
+        }
+    }
+
     private static Path write(Path file, int width, int height) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();

@@ -34,7 +34,7 @@ class OtherServersTest {
     void measuresTheTransportsOfferedReportsTheOthersAsNotOfferedAndChecksNoTargets(@TempDir Path out)
             throws Exception {
         try (PartialServers partial = new PartialServers(floor::answer)) {
-            boolean passed = run(partial, out, "--wire-calls", "2",
+            boolean passed = run(partial, out, "--wire-calls", "2", "--link", "none",
                     "--transports", "rest-multipart,rest-raw,grpc-unary,grpc-stream");
 
             String md = Files.readString(out.resolve("results.md"));
@@ -45,7 +45,7 @@ class OtherServersTest {
             assertTrue(md.contains("Not checked: the benchmark did not start these servers"), md);
             assertFalse(md.contains("| target | measured | met |"), md);
             assertTrue(md.contains("## Bytes on the wire") && md.contains("| default 320x240 | gRPC unary |"), md);
-            List<String[]> rows = csvRows(out);
+            List<String[]> rows = csvRows(out.resolve("results.csv"));
             assertEquals(List.of(CellResult.FLOOR, "REST multipart", "gRPC unary"),
                     rows.stream().map(r -> r[2]).distinct().toList());
             rows.forEach(r -> assertEquals("0", r[7], "wrong answers in " + String.join(",", r)));
@@ -56,10 +56,10 @@ class OtherServersTest {
     void wrongAnswersAreCountedApartAndLeftOutOfTheThroughputAndTheRunFails(@TempDir Path out) throws Exception {
         Function<byte[], Expected> alwaysNoFace = jpeg -> new Expected("NO_DETECTION", List.of());
         try (PartialServers wrong = new PartialServers(alwaysNoFace)) {
-            boolean passed = run(wrong, out, "--wire-calls", "0");
+            boolean passed = run(wrong, out, "--wire-calls", "0", "--link", "none");
 
             assertFalse(passed, "a run with wrong answers must fail");
-            for (String[] row : csvRows(out)) {
+            for (String[] row : csvRows(out.resolve("results.csv"))) {
                 if (row[2].equals(CellResult.FLOOR)) {
                     continue;
                 }
@@ -75,6 +75,28 @@ class OtherServersTest {
                         "req/s counts the right answers only: " + String.join(",", row));
                 assertTrue(row[20].contains("wrong answer for the face frame: status NO_DETECTION, expected OK"),
                         row[20]);
+            }
+        }
+    }
+
+    @Test
+    void overALinkTheQuickCheckFailsAGrpcServerWhoseWindowIsSmallerThanAFrame(@TempDir Path out) throws Exception {
+        try (PartialServers smallWindow = new PartialServers(floor::answer, 64 * 1024)) {
+            boolean passed = run(smallWindow, out, "--quick", "--wire-calls", "0",
+                    "--transports", "rest-multipart,grpc-unary", "--link", "rtt=40ms", "--link-sizes", "1280x720",
+                    "--link-requests", "2");
+
+            String md = Files.readString(out.resolve("results.md"));
+            assertFalse(passed, "a 64 KiB window makes a 1280x720 frame wait for window updates:\n" + md);
+            assertTrue(md.contains("| gRPC unary over rtt=40ms, 1280x720 full frame: at most 1.5 round trips |"), md);
+            List<String[]> links = csvRows(out.resolve(LinkReport.CSV));
+            assertEquals(List.of("REST multipart", "gRPC unary"), links.stream().map(r -> r[11]).toList());
+            String[] grpc = links.get(1);
+            assertTrue(Double.parseDouble(grpc[7]) > 2, "fewest round trips: " + String.join(",", grpc));
+            for (String[] row : links) { // a link can only add: at least a round trip per call, two for the first
+                assertTrue(Double.parseDouble(row[7]) >= 0.9, "fewest round trips: " + String.join(",", row));
+                assertTrue(Double.parseDouble(row[8]) >= 80, "first call: " + String.join(",", row));
+                assertEquals("0", row[15], "errors: " + String.join(",", row));
             }
         }
     }
@@ -98,10 +120,10 @@ class OtherServersTest {
         }
     }
 
-    /** The CSV's rows split into fields (the quoted fields hold no commas here but the messages). */
-    private static List<String[]> csvRows(Path out) throws Exception {
+    /** A CSV's rows split into fields (the quoted fields hold no commas here but the messages). */
+    private static List<String[]> csvRows(Path csv) throws Exception {
         List<String[]> rows = new ArrayList<>();
-        List<String> lines = Files.readAllLines(out.resolve("results.csv"));
+        List<String> lines = Files.readAllLines(csv);
         for (String line : lines.subList(1, lines.size())) {
             String[] fields = line.split(",(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)");
             for (int i = 0; i < fields.length; i++) {

@@ -25,7 +25,8 @@ import java.util.function.Function;
  * Servers that speak the project's wire contract but offer less of it, as other people's servers
  * may: REST takes multipart bodies only (415 for a raw JPEG), gRPC implements unary
  * {@code Predict} only (so {@code PredictStream} is UNIMPLEMENTED). Each answers what the
- * given function says about the JPEG, the pipeline's answer or a wrong one.
+ * given function says about the JPEG, the pipeline's answer or a wrong one, and reports the time
+ * that took as its latency.
  */
 final class PartialServers implements AutoCloseable {
     private final HttpServer http;
@@ -33,6 +34,11 @@ final class PartialServers implements AutoCloseable {
     private final Server grpc;
 
     PartialServers(Function<byte[], Expected> answer) throws IOException {
+        this(answer, 0);
+    }
+
+    /** @param grpcWindow the gRPC server's fixed HTTP/2 flow-control window, or 0 for grpc-java's default */
+    PartialServers(Function<byte[], Expected> answer, int grpcWindow) throws IOException {
         // As the project's REST server does: otherwise every reply's body waits for the client's
         // delayed ACK of its headers (40 ms). The JDK reads it once, when it starts its first server.
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -45,17 +51,24 @@ final class PartialServers implements AutoCloseable {
                     reply(exchange, 415, "{\"detail\":\"multipart/form-data only\"}");
                     return;
                 }
-                reply(exchange, 200, json(answer.apply(part(body))));
+                long start = System.nanoTime();
+                Expected expected = answer.apply(part(body));
+                reply(exchange, 200, json(expected, (System.nanoTime() - start) / 1e6));
             }
         });
         http.setExecutor(httpThreads);
         http.start();
-        grpc = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                        InsecureServerCredentials.create())
-                .addService(new InferenceGrpc.InferenceImplBase() {
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), InsecureServerCredentials.create());
+        if (grpcWindow > 0) {
+            builder.flowControlWindow(grpcWindow);
+        }
+        grpc = builder.addService(new InferenceGrpc.InferenceImplBase() {
                     @Override
                     public void predict(Image request, StreamObserver<Detection> response) {
-                        response.onNext(detection(answer.apply(request.getData().toByteArray())));
+                        long start = System.nanoTime();
+                        Expected expected = answer.apply(request.getData().toByteArray());
+                        response.onNext(detection(expected, (System.nanoTime() - start) / 1e6));
                         response.onCompleted();
                     }
                 })
@@ -87,21 +100,21 @@ final class PartialServers implements AutoCloseable {
         return part;
     }
 
-    private static String json(Expected answer) {
+    private static String json(Expected answer, double latencyMs) {
         return new JsonWriter().beginObject()
                 .name("label").value("face")
                 .name("boxes").boxArray(answer.boxes())
                 .name("scores").floatArray(Collections.nCopies(answer.boxes().size(), 0.9f))
                 .name("detection_count").value(answer.boxes().size())
-                .name("latency_ms").value(1.0)
+                .name("latency_ms").value(latencyMs)
                 .name("filename").value("")
                 .name("status").value(answer.status())
                 .endObject().toString();
     }
 
-    private static Detection detection(Expected answer) {
+    private static Detection detection(Expected answer, double latencyMs) {
         Detection.Builder detection = Detection.newBuilder().setLabel("face").setStatus(answer.status())
-                .setDetectionCount(answer.boxes().size()).setLatencyMs(1);
+                .setDetectionCount(answer.boxes().size()).setLatencyMs((float) latencyMs);
         for (Box b : answer.boxes()) {
             detection.addBoxes(inferbench.proto.Box.newBuilder().setX(b.x()).setY(b.y()).setW(b.w()).setH(b.h()));
             detection.addScores(0.9f);

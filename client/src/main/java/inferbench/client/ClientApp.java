@@ -8,11 +8,13 @@ import inferbench.client.transport.Reply;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
 import inferbench.config.Config;
+import inferbench.link.LinkedServers;
 import java.awt.AWTError;
 import java.awt.GraphicsEnvironment;
 import java.awt.HeadlessException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
@@ -66,11 +68,24 @@ public final class ClientApp {
             System.err.println("client: cannot open --source " + options.source() + ": " + e.getMessage());
             return 2;
         }
-        Transport rest = new RestTransport(options.rest(), RestTransport.Body.MULTIPART, options.timeout());
-        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(options.grpc(), options.timeout())
-                : new GrpcUnaryTransport(options.grpc(), options.timeout());
-        LiveSession session = new LiveSession(source, rest, options.rest().toString(), grpc, options.grpc(),
+        LinkedServers linked;
+        try {
+            linked = options.link() == null ? null : LinkedServers.start(options.link(), options.rest(),
+                    options.grpc());
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("client: cannot start the --link relays: " + e.getMessage());
+            source.close();
+            return 2;
+        }
+        URI restUrl = linked == null ? options.rest() : linked.restUrl();
+        String grpcTarget = linked == null ? options.grpc() : linked.grpcTarget();
+        String over = linked == null ? "" : " over " + options.link().name();
+        Transport rest = new RestTransport(restUrl, RestTransport.Body.MULTIPART, options.timeout());
+        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(grpcTarget, options.timeout())
+                : new GrpcUnaryTransport(grpcTarget, options.timeout());
+        LiveSession session = new LiveSession(source, rest, options.rest() + over, grpc, options.grpc() + over,
                 new Controls(options.mode(), options.save()), options.fps(), options.quality(),
+                options.centreOnly(), linked == null ? "" : options.link().describe(),
                 options.screenshot() == null ? 0 : options.frames());
         Thread onSignal = new Thread(session::close, "client-shutdown"); // Ctrl-C: release the camera too
         Runtime.getRuntime().addShutdownHook(onSignal);
@@ -82,7 +97,8 @@ public final class ClientApp {
             }
             session.start();
             System.err.println("client: " + source.description() + " -> " + rest.name() + " " + options.rest()
-                    + " and " + grpc.name() + " " + options.grpc() + (options.screenshot() == null ? ", window open"
+                    + " and " + grpc.name() + " " + options.grpc() + (linked == null ? "" : ", each over "
+                    + options.link().describe()) + (options.screenshot() == null ? ", window open"
                     : ", " + count(options.frames(), "frame", "frames") + " to " + options.screenshot()));
             if (options.screenshot() == null) {
                 quit.await();
@@ -100,6 +116,9 @@ public final class ClientApp {
                 window.close();
             }
             session.close();
+            if (linked != null) {
+                linked.close();
+            }
             removeHook(onSignal);
         }
     }

@@ -4,6 +4,8 @@ import inferbench.client.source.FrameSources;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
 import inferbench.config.Config;
+import inferbench.link.LinkProfile;
+import inferbench.link.LinkProfiles;
 import inferbench.samples.SampleFrames;
 import java.net.URI;
 import java.nio.file.Path;
@@ -16,9 +18,12 @@ import java.util.Locale;
  * @param timeout      how long each request may take before the client gives up on it
  * @param screenshot   where to write the rendered window, or null for the interactive window
  * @param frames       frames to run before the screenshot
+ * @param link         the emulated link both servers are reached through, one relay each, or null for none
+ * @param centreOnly   send only the centre square of each frame, the part the servers look at
  */
 public record ClientOptions(URI rest, String grpc, String source, Controls.Mode mode, boolean save, int fps,
-                            int quality, boolean grpcStream, Duration timeout, Path screenshot, int frames) {
+                            int quality, boolean grpcStream, Duration timeout, Path screenshot, int frames,
+                            LinkProfile link, boolean centreOnly) {
 
     private static final Duration MIN_TIMEOUT = Duration.ofMillis(100);
     /** Longer than any frame takes on a loaded machine; past it a stalled server is better reported. */
@@ -37,6 +42,11 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                                 one long-lived call)
               --timeout S       seconds each request may take (REQUEST_TIMEOUT, default 5, 0.1-600);
                                 past it the panel shows "no answer within S s" and goes on
+              --link L          reach both servers through an emulated link (LINK), a relay each:
+                                a profile (%s) or a custom one such as
+                                rtt=50ms,up=10mbit,down=40mbit,jitter=2ms
+              --send WHAT       full (default) or centre (SEND): only the centre square of each frame,
+                                the part the servers look at, JPEG-encoded at --quality
             %s  --mode 1|2|3      start with 1 REST only, 2 gRPC only, 3 both (default 3)
               --save            start with saving on (the servers store each frame)
               --fps N           frames per second read from the source (default 30)
@@ -46,7 +56,7 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                                 smoke test); works without a display (shows the window if there is one)
               --frames N        frames for --screenshot (default 60)
               --help            this text
-            """.formatted(Controls.KEYS, FrameSources.USAGE);
+            """.formatted(Controls.KEYS, LinkProfiles.names(), FrameSources.USAGE);
 
     public static ClientOptions read(Config config) {
         String restUrl = config.get("rest", "REST_URL", "http://localhost:8001/predict");
@@ -63,6 +73,17 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
         }
         Duration timeout = config.getSeconds("timeout", "REQUEST_TIMEOUT", Transport.DEFAULT_TIMEOUT,
                 MIN_TIMEOUT, MAX_TIMEOUT);
+        String send = config.get("send", "SEND", "full");
+        if (!send.equals("full") && !send.equals("centre")) {
+            throw new IllegalArgumentException("--send (SEND) must be full or centre, got '" + send + "'");
+        }
+        String link = config.get("link", "LINK", null);
+        LinkProfile profile;
+        try {
+            profile = link == null ? null : LinkProfiles.parse(link);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--link (LINK): " + e.getMessage());
+        }
         String screenshot = config.get("screenshot", null, null);
         if (screenshot != null && !screenshot.toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new IllegalArgumentException("--screenshot writes a PNG: give a file name ending in .png");
@@ -76,7 +97,9 @@ public record ClientOptions(URI rest, String grpc, String source, Controls.Mode 
                 grpcMode.equals("stream"),
                 timeout,
                 screenshot == null ? null : Path.of(screenshot),
-                (int) config.getLong("frames", null, 60, 1, 100_000));
+                (int) config.getLong("frames", null, 60, 1, 100_000),
+                profile,
+                send.equals("centre"));
         if (config.has("frames") && screenshot == null) {
             throw new IllegalArgumentException("--frames goes with --screenshot FILE.png");
         }

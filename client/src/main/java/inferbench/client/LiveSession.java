@@ -25,6 +25,8 @@ public final class LiveSession implements AutoCloseable {
     private final Controls controls;
     private final int fps;
     private final int jpegQuality;
+    private final boolean centreOnly;
+    private final String sending;
     private final LatestFrame frames = new LatestFrame();
     private final PanelState rest;
     private final PanelState grpc;
@@ -37,15 +39,21 @@ public final class LiveSession implements AutoCloseable {
 
     /**
      * @param restTarget and {@code grpcTarget}: the addresses shown on the panels
+     * @param centreOnly send only each frame's centre square
+     * @param link       the emulated link's description, or "" when the servers are reached directly
      * @param frameLimit stop capturing after this many frames; 0 for no limit
      */
     public LiveSession(FrameSource source, Transport restTransport, String restTarget, Transport grpcTransport,
-                       String grpcTarget, Controls controls, int fps, int jpegQuality, long frameLimit) {
+                       String grpcTarget, Controls controls, int fps, int jpegQuality, boolean centreOnly,
+                       String link, long frameLimit) {
         this.source = source;
         this.transports = List.of(restTransport, grpcTransport);
         this.controls = controls;
         this.fps = fps;
         this.jpegQuality = jpegQuality;
+        this.centreOnly = centreOnly;
+        this.sending = (centreOnly ? "the centre square of each frame to both" : "same frames to both")
+                + (link.isEmpty() ? "" : ", over " + link);
         this.rest = new PanelState(restTransport.name(), restTarget);
         this.grpc = new PanelState(grpcTransport.name(), grpcTarget);
         this.capture = new Thread(() -> captureLoop(frameLimit), "capture");
@@ -80,7 +88,7 @@ public final class LiveSession implements AutoCloseable {
         Controls.Mode mode = controls.mode();
         boolean save = controls.save();
         return new WindowView(problem.isEmpty() ? source.description() : source.description() + ": " + problem,
-                mode, save, rest.view(mode.rest(), save), grpc.view(mode.grpc(), save));
+                sending, mode, save, rest.view(mode.rest(), save), grpc.view(mode.grpc(), save));
     }
 
     /**
@@ -134,11 +142,11 @@ public final class LiveSession implements AutoCloseable {
     private void captureLoop(long frameLimit) {
         long period = 1_000_000_000L / fps;
         try {
-            frames.publish(new Frame(0, source.next(), jpegQuality));
+            frames.publish(new Frame(0, source.next(), jpegQuality, centreOnly));
             warmedUp.await(); // each worker's warm-up has a time limit, and ends when the session closes
             long next = System.nanoTime();
             for (long id = 1; frameLimit == 0 || id <= frameLimit; id++) {
-                frames.publish(new Frame(id, source.next(), jpegQuality));
+                frames.publish(new Frame(id, source.next(), jpegQuality, centreOnly));
                 captured = id;
                 next += period;
                 long wait = next - System.nanoTime();

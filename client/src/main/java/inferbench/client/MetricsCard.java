@@ -37,8 +37,10 @@ final class MetricsCard {
         int after = x + PAD + g.getFontMetrics().stringWidth(panel.protocol()) + 12;
         g.setFont(Theme.LABEL);
         g.setColor(Theme.MUTED);
-        g.drawString(panel.frameId() == 0 ? "no frame yet" : "frame " + panel.frameId(), after, y + 32);
-        String target = fit(g, panel.target(), SPARK_WIDTH);
+        String frame = panel.frameId() == 0 ? "no frame yet" : "frame " + panel.frameId();
+        g.drawString(frame, after, y + 32);
+        int targetWidth = x + width - PAD - (after + g.getFontMetrics().stringWidth(frame) + 24);
+        String target = fit(g, panel.target(), targetWidth);
         g.drawString(target, x + width - PAD - g.getFontMetrics().stringWidth(target), y + 32);
 
         int textWidth = width - 2 * PAD - SPARK_WIDTH - 16; // the text columns end before the sparkline

@@ -85,12 +85,13 @@ public final class WindowRenderer {
         g.drawString("REST vs gRPC", MARGIN, baseline);
         int x = MARGIN + g.getFontMetrics().stringWidth("REST vs gRPC") + 14;
         g.setFont(Theme.LABEL);
-        g.setColor(Theme.MUTED);
-        g.drawString("live face detection, same frames to both", x, baseline);
         String state = "source: " + view.source() + "    mode " + view.mode().key + ": " + view.mode().label
                 + "    save " + (view.save() ? "ON" : "off");
-        g.setColor(view.save() ? Theme.BOX : Theme.MUTED);
         int width = g.getFontMetrics().stringWidth(state);
+        g.setColor(Theme.MUTED);
+        g.drawString(MetricsCard.fit(g, "live face detection, " + view.sending(), WIDTH - MARGIN - width - 20 - x),
+                x, baseline);
+        g.setColor(view.save() ? Theme.BOX : Theme.MUTED);
         g.drawString(state, WIDTH - MARGIN - width, baseline);
     }
 

@@ -21,6 +21,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,7 +56,7 @@ class ClientEndToEndTest {
         WindowView view;
         try (LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
                 new RestTransport(servers.restUrl(), RestTransport.Body.MULTIPART), "rest", grpc, "grpc",
-                new Controls(Controls.Mode.BOTH, false), 30, SampleFrames.JPEG_QUALITY, FRAMES)) {
+                new Controls(Controls.Mode.BOTH, false), 30, SampleFrames.JPEG_QUALITY, false, "", FRAMES)) {
             session.start();
             assertTrue(session.awaitLastFrame(60_000), "both protocols answered the last frame");
             view = session.view();
@@ -103,7 +105,7 @@ class ClientEndToEndTest {
              LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
                      new RestTransport(servers.restUrl(), RestTransport.Body.MULTIPART), "rest",
                      new GrpcUnaryTransport(slowStart.target()), "grpc",
-                     new Controls(Controls.Mode.BOTH, false), 30, SampleFrames.JPEG_QUALITY, frames)) {
+                     new Controls(Controls.Mode.BOTH, false), 30, SampleFrames.JPEG_QUALITY, false, "", frames)) {
             session.start();
             assertTrue(session.awaitLastFrame(60_000), "both protocols answered the last frame");
             view = session.view();
@@ -140,6 +142,24 @@ class ClientEndToEndTest {
         assertTrue(run.err().contains("gRPC: frame 1, OK, 1 face(s)"), run.err());
     }
 
+    @Test
+    void overALinkEachCallTakesARoundTripAndTheFirstOneAnotherToConnect(@TempDir Path dir) throws Exception {
+        ClientAppTest.Run run = ClientAppTest.Run.of("--source", "sample", "--rest", servers.restUrl().toString(),
+                "--grpc", servers.grpcTarget(), "--link", "rtt=40ms", "--send", "centre",
+                "--screenshot", dir.resolve("link.png").toString(), "--frames", "4");
+
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.err().contains("each over rtt=40ms: RTT 40 ms, no rate limit"), run.err());
+        for (String protocol : List.of("REST", "gRPC")) {
+            Matcher line = Pattern.compile("(?m)^" + protocol + ": frame 4, OK, 1 face\\(s\\) .*p50 ([0-9.]+) ms,"
+                    + " .*first call ([0-9.]+) (ms|s)$").matcher(run.err());
+            assertTrue(line.find(), run.err());
+            assertTrue(Double.parseDouble(line.group(1)) >= 40, "each call a round trip: " + line.group());
+            double firstMs = Double.parseDouble(line.group(2)) * (line.group(3).equals("s") ? 1000 : 1);
+            assertTrue(firstMs >= 80, "connect, then the call: " + line.group());
+        }
+    }
+
     /** Ports swapped: each side names the port's protocol as the likely mistake, and sends there no more. */
     @ParameterizedTest(name = "gRPC {0}")
     @ValueSource(strings = {"unary", "stream"})
@@ -166,7 +186,7 @@ class ClientEndToEndTest {
         try (LiveSession session = new LiveSession(ImageSource.sample("sample photo", 30),
                 new RestTransport(URI.create("http://127.0.0.1:" + restPort + "/predict"),
                         RestTransport.Body.MULTIPART), "rest", grpc, "grpc",
-                new Controls(Controls.Mode.BOTH, false), 10, SampleFrames.JPEG_QUALITY, 0)) {
+                new Controls(Controls.Mode.BOTH, false), 10, SampleFrames.JPEG_QUALITY, false, "", 0)) {
             session.start();
             awaitView(session, v -> !v.rest().error().isEmpty() && !v.grpc().error().isEmpty());
             assertEquals("cannot connect (server down?)", session.view().rest().error());

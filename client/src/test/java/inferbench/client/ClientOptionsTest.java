@@ -44,4 +44,19 @@ class ClientOptionsTest {
         assertEquals(URI.create("http://10.0.0.5:9000/predict"), read(Map.of("REST_URL", "http://10.0.0.5:9000/")).rest());
         assertEquals(URI.create("http://proxy/api/predict"), read(Map.of(), "--rest", "http://proxy/api/predict").rest());
     }
+
+    @Test
+    void aLinkAndTheCentreSquareComeFromFlagsOrTheEnvironmentAndABadOneSaysWhatWould() {
+        ClientOptions options = read(Map.of("LINK", "wan", "SEND", "centre"), "--link", "4g");
+        assertEquals("4g", options.link().name());
+        assertTrue(options.centreOnly());
+        assertEquals(null, read(Map.of()).link());
+        IllegalArgumentException link = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(), "--link", "lte"));
+        assertTrue(link.getMessage().startsWith("--link (LINK): unknown link 'lte': use loopback, lan, wifi, 4g, wan"),
+                link.getMessage());
+        IllegalArgumentException send = assertThrows(IllegalArgumentException.class,
+                () -> read(Map.of(), "--send", "crop"));
+        assertEquals("--send (SEND) must be full or centre, got 'crop'", send.getMessage());
+    }
 }

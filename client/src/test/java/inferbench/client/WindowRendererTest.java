@@ -96,7 +96,7 @@ class WindowRendererTest {
     }
 
     static WindowView view(PanelView rest, PanelView grpc) {
-        return new WindowView("test frames", Controls.Mode.BOTH, false, rest, grpc);
+        return new WindowView("test frames", "same frames to both", Controls.Mode.BOTH, false, rest, grpc);
     }
 
     static Reply reply(Box... boxes) {

@@ -128,11 +128,18 @@ public final class DetectionPipeline {
         }
     }
 
+    /**
+     * The part of a frame the pipeline looks at: the centre square of side min(width, height).
+     * A client that sends only this square gets the same pixels detected.
+     */
+    public static Rect centreSquare(int width, int height) {
+        int side = Math.min(width, height);
+        return new Rect((width - side) / 2, (height - side) / 2, side, side);
+    }
+
     /** The centre square, resized to 720x720 (a square that size already is copied): a new Mat the caller releases. */
     static Mat cropTo720(Mat image) {
-        int side = Math.min(image.cols(), image.rows());
-        Rect square = new Rect((image.cols() - side) / 2, (image.rows() - side) / 2, side, side);
-        Mat view = image.submat(square); // shares pixels with image, no copy
+        Mat view = image.submat(centreSquare(image.cols(), image.rows())); // shares pixels with image, no copy
         try {
             Mat out = new Mat();
             Imgproc.resize(view, out, new Size(CROP_SIDE, CROP_SIDE), 0, 0, Imgproc.INTER_AREA);

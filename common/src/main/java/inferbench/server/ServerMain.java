@@ -38,6 +38,7 @@ public final class ServerMain {
         /** Where it listens, as a person would type it: {@code http://0.0.0.0:8001}, {@code 127.0.0.1:50051}. */
         String where();
 
+        /** Requests (gRPC: calls) running or waiting for a worker. */
         int requestsInFlight();
 
         /**

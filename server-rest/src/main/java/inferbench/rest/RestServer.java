@@ -2,7 +2,6 @@ package inferbench.rest;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import inferbench.json.JsonWriter;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
@@ -20,9 +19,6 @@ import java.time.Duration;
  */
 public final class RestServer implements ServerMain.Server {
     static final int DEFAULT_PORT = 8001;
-    static final String ROOT_REPLY = new JsonWriter().beginObject()
-            .name("message").value("REST Image Service OK. POST /predict").endObject().toString();
-    static final String HEALTHY_REPLY = new JsonWriter().beginObject().name("status").value("ok").endObject().toString();
 
     /** What the server's limits add to it: to its HttpServer, and to a stop. */
     public interface Limits {
@@ -63,8 +59,8 @@ public final class RestServer implements ServerMain.Server {
         HttpContext context = http.createContext("/", new Routes(settings.limits().maxBodyBytes())
                 .add("POST", "/predict", new PredictHandler(pipeline, workers))
                 // the server is built only after the pipeline has loaded, so being reachable means healthy
-                .add("GET", "/healthz", (exchange, body) -> HEALTHY_REPLY)
-                .add("GET", "/", (exchange, body) -> ROOT_REPLY));
+                .add("GET", "/healthz", (exchange, body) -> "{\"status\":\"ok\"}")
+                .add("GET", "/", (exchange, body) -> "{\"message\":\"REST Image Service OK. POST /predict\"}"));
         if (accessLog != null) {
             context.getFilters().add(accessLog);
         }
@@ -86,11 +82,6 @@ public final class RestServer implements ServerMain.Server {
         return "http://" + ListenAddress.hostPort(address());
     }
 
-    /**
-     * Graceful stop: requests that have arrived in full are answered for up to {@code grace}, the
-     * others closed, and those arriving meanwhile refused; then the connections close and the
-     * workers stop. True if every admitted request was answered in time.
-     */
     @Override
     public boolean stop(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
@@ -100,7 +91,6 @@ public final class RestServer implements ServerMain.Server {
         return drained;
     }
 
-    /** Requests running or waiting for a worker. */
     @Override
     public int requestsInFlight() {
         return workers.inFlight();

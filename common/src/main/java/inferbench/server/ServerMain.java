@@ -44,6 +44,7 @@ public final class ServerMain {
             return null;
         }
 
+        /** Requests (gRPC: calls) running or waiting for a worker. */
         int requestsInFlight();
 
         /**

@@ -57,6 +57,9 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --max-connection-age S  gRPC: seconds after which a connection is asked to go away
                                     (GOAWAY, +-10%%); its calls get half of that more to finish
                                     (MAX_CONNECTION_AGE, default 1800)
+                  --flow-window BYTES  gRPC: the HTTP/2 flow-control window per connection and call; a
+                                    frame up to half of it goes in one round trip, and each connection
+                                    may hold about that much more memory (FLOW_WINDOW, default 1048576)
                   --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
                   --max-storage BYTES  the most saved files may take; saving stops there
                                     (STORAGE_MAX_BYTES, default 1073741824)
@@ -91,7 +94,10 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 config.getLong("message-memory", "MESSAGE_MEMORY", Math.max(RequestLimits.DEFAULT_MESSAGE_MEMORY, maxBody),
                         1024, Long.MAX_VALUE),
                 Duration.ofSeconds(config.getLong("max-connection-age", "MAX_CONNECTION_AGE",
-                        RequestLimits.DEFAULT_MAX_CONNECTION_AGE.toSeconds(), 1, Duration.ofDays(30).toSeconds())));
+                        RequestLimits.DEFAULT_MAX_CONNECTION_AGE.toSeconds(), 1, Duration.ofDays(30).toSeconds())),
+                // HTTP/2's smallest window, and its largest (RFC 9113 section 6.9.1)
+                (int) config.getLong("flow-window", "FLOW_WINDOW", RequestLimits.DEFAULT_FLOW_WINDOW, 65535,
+                        Integer.MAX_VALUE));
         if (limits.bodyMemoryBytes() < 2 * maxBody) {
             // a body's buffer grows by doubling as bytes arrive: its last step holds both buffers
             throw new IllegalArgumentException("--body-memory / BODY_MEMORY: " + limits.bodyMemoryBytes()

@@ -55,16 +55,14 @@ public final class WorkerPool {
         CompletableFuture<T> done = new CompletableFuture<>();
         try {
             threads.execute(() -> {
-                T result;
                 try {
-                    result = work.call();
+                    T result = work.call();
+                    free.release();
+                    done.complete(result);
                 } catch (Throwable e) {
                     free.release();
                     done.completeExceptionally(e);
-                    return;
                 }
-                free.release();
-                done.complete(result);
             });
             return Optional.of(done);
         } catch (RejectedExecutionException shutDown) {
@@ -84,10 +82,9 @@ public final class WorkerPool {
     }
 
     /**
-     * Admits nothing more, lets the admitted tasks finish for up to {@code grace}, then
-     * interrupts what is left. An interrupt while waiting cuts the wait short (and is kept).
-     *
-     * @return true if every admitted task finished within the grace period
+     * Admits nothing more, lets the admitted tasks finish for up to {@code grace}, then interrupts
+     * what is left; true if every one finished in time. An interrupt while waiting cuts the wait
+     * short (and is kept).
      */
     public boolean shutdown(Duration grace) {
         threads.shutdown();

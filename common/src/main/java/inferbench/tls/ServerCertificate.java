@@ -1,5 +1,10 @@
 package inferbench.tls;
 
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
@@ -75,9 +80,27 @@ public final class ServerCertificate {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), null, null);
             return context;
-        } catch (GeneralSecurityException | java.io.IOException e) {
+        } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("the JDK's TLS cannot take this certificate and key: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The JDK's HTTPS server with this certificate, TLS 1.3 and 1.2: the same server as
+     * {@code HttpServer.create}, each connection's streams wrapped in TLS. The JDK does the
+     * handshake when it first reads the request line, on the connection's thread, so the REST
+     * server's header deadline bounds it too.
+     */
+    public HttpsServer httpsServer(InetSocketAddress address, int backlog) throws IOException {
+        SSLContext tls = sslContext();
+        HttpsServer https = HttpsServer.create(address, backlog);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters parameters) {
+                parameters.setSSLParameters(Tls.parameters(tls, false));
+            }
+        });
+        return https;
     }
 
     /** The server's startup line about its TLS: "TLSv1.3, TLSv1.2 through {@code provider}; certificate ...". */

@@ -85,11 +85,6 @@ public final class GrpcServer implements ServerMain.Server {
         return this;
     }
 
-    /**
-     * Graceful stop: new calls are refused, admitted ones answered for up to {@code grace} (a
-     * stream answers its frame in hand), the others ended; then the connections close and the
-     * workers stop. True if every admitted call finished in time.
-     */
     @Override
     public boolean stop(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
@@ -117,7 +112,6 @@ public final class GrpcServer implements ServerMain.Server {
         return tls.description();
     }
 
-    /** Calls running or waiting for a worker. */
     @Override
     public int requestsInFlight() {
         return workers.inFlight();

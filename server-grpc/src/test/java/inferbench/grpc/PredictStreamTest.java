@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.config.Config;
-import inferbench.grpc.limits.GrpcLimits;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
@@ -159,20 +158,20 @@ class PredictStreamTest {
     /**
      * A client that sends whenever its transport is ready is held back by the server: the frames
      * it has sent and not had answered stay within what one HTTP/2 flow-control window carries
-     * ({@link GrpcLimits#flowControlWindow}, from --max-body, here a little over one frame), plus
+     * (--flow-window, here a little over two frames), plus
      * the one the server holds, one in the client's buffer and answers on their way back. Never
      * the whole video.
      */
     @Tag("limits")
     @Test
     void holdsBackAClientThatSendsWheneverItsTransportIsReady(@TempDir Path otherStorage) throws Exception {
-        int maxBody = face.getSerializedSize() + 1000;
-        int windowBound = GrpcLimits.flowControlWindow(maxBody) / face.getSerializedSize() + 4;
+        int window = 2 * face.getSerializedSize() + 1000;
+        int windowBound = window / face.getSerializedSize() + 4;
         int total = 3 * windowBound; // a client not held back has all of them in flight
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
         Answers answers = new Answers();
-        try (TestServer small = TestServer.start(otherStorage, "--workers", "2", "--max-body", String.valueOf(maxBody))) {
+        try (TestServer small = TestServer.start(otherStorage, "--workers", "2", "--flow-window", String.valueOf(window))) {
             small.async().predictStream(new ClientResponseObserver<Image, Detection>() {
                 private ClientCallStreamObserver<Image> out;
 
@@ -215,7 +214,7 @@ class PredictStreamTest {
 
     /**
      * A client that sends frames and stops reading the answers would leave the stream waiting,
-     * not reading, while the client fills its flow-control window (twice --max-body) with frames
+     * not reading, while the client fills its flow-control window (--flow-window) with frames
      * nobody reads. The server ends such a stream: the client's receive window (64 KiB here) and
      * 32 KiB more of answers wait unsent, and the stream ends with RESOURCE_EXHAUSTED saying why.
      * Frames that fail at once (empty), so that thousands of answers pile up in a moment.

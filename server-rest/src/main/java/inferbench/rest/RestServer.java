@@ -2,21 +2,16 @@ package inferbench.rest;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import com.sun.net.httpserver.HttpsConfigurator;
-import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import inferbench.json.JsonWriter;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
 import inferbench.tls.ServerCertificate;
-import inferbench.tls.Tls;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import javax.net.ssl.SSLContext;
 
 /**
  * The REST image service on the JDK's own {@link HttpServer}: {@code POST /predict},
@@ -27,9 +22,6 @@ import javax.net.ssl.SSLContext;
  */
 public final class RestServer implements ServerMain.Server {
     static final int DEFAULT_PORT = 8001;
-    static final String ROOT_REPLY = new JsonWriter().beginObject()
-            .name("message").value("REST Image Service OK. POST /predict").endObject().toString();
-    static final String HEALTHY_REPLY = new JsonWriter().beginObject().name("status").value("ok").endObject().toString();
 
     /** What the server's limits add to it: to its HttpServer, and to a stop. */
     public interface Limits {
@@ -66,7 +58,7 @@ public final class RestServer implements ServerMain.Server {
             InetSocketAddress address = ListenAddress.resolve(settings);
             int backlog = settings.limits().maxConnections();
             http = certificate == null ? HttpServer.create(address, backlog)
-                    : https(address, backlog, certificate.sslContext());
+                    : certificate.httpsServer(address, backlog); // the same server, each connection in TLS
         } catch (IOException e) {
             workers.shutdown(Duration.ZERO);
             limits.close();
@@ -75,28 +67,12 @@ public final class RestServer implements ServerMain.Server {
         HttpContext context = http.createContext("/", new Routes(settings.limits().maxBodyBytes())
                 .add("POST", "/predict", new PredictHandler(pipeline, workers))
                 // the server is built only after the pipeline has loaded, so being reachable means healthy
-                .add("GET", "/healthz", (exchange, body) -> HEALTHY_REPLY)
-                .add("GET", "/", (exchange, body) -> ROOT_REPLY));
+                .add("GET", "/healthz", (exchange, body) -> "{\"status\":\"ok\"}")
+                .add("GET", "/", (exchange, body) -> "{\"message\":\"REST Image Service OK. POST /predict\"}"));
         if (accessLog != null) {
             context.getFilters().add(accessLog);
         }
         limits.attachTo(http, context);
-    }
-
-    /**
-     * The JDK's HTTPS server: the same server, handlers and limits, with each connection's
-     * streams wrapped in TLS 1.3 or 1.2. The JDK does the handshake when it first reads the
-     * request line, on the connection's thread, so the limits' header deadline bounds it too.
-     */
-    private static HttpServer https(InetSocketAddress address, int backlog, SSLContext tls) throws IOException {
-        HttpsServer https = HttpsServer.create(address, backlog);
-        https.setHttpsConfigurator(new HttpsConfigurator(tls) {
-            @Override
-            public void configure(HttpsParameters parameters) {
-                parameters.setSSLParameters(Tls.parameters(tls, false));
-            }
-        });
-        return https;
     }
 
     public RestServer start() {
@@ -119,11 +95,6 @@ public final class RestServer implements ServerMain.Server {
         return certificate == null ? null : certificate.serving("the JDK's TLS");
     }
 
-    /**
-     * Graceful stop: requests that have arrived in full are answered for up to {@code grace}, the
-     * others closed, and those arriving meanwhile refused; then the connections close and the
-     * workers stop. True if every admitted request was answered in time.
-     */
     @Override
     public boolean stop(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
@@ -133,7 +104,6 @@ public final class RestServer implements ServerMain.Server {
         return drained;
     }
 
-    /** Requests running or waiting for a worker. */
     @Override
     public int requestsInFlight() {
         return workers.inFlight();

@@ -104,8 +104,8 @@ public final class GrpcWire {
                                 String method)
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
-        String tlsProblem = TlsFailure.explain(error, tls);
-        if (tlsProblem == null
+        String tlsProblem = TlsFailure.explain(error, tls); // certain with TLS on, a guess without
+        if (!(tlsProblem != null && tls.enabled())
                 && (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)
                 && !refusedConnection(error) && OtherProtocol.speaksHttp1(channel.authority())) {
             throw new NotOfferedException(NotOfferedException.GRPC, "likely a REST port: " + channel.authority()

@@ -143,11 +143,14 @@ public final class RestTransport implements Transport {
         } catch (ConnectException | SocketTimeoutException e) {
             throw e; // nothing listens there, or it is slow: no sign of a swapped port
         } catch (IOException e) {
+            // With TLS on, the TLS layer's own words are certain; without, "closed without an
+            // answer" is only a guess at a TLS port, made after asking the port for the other protocol.
             String tlsProblem = TlsFailure.explain(e, tls);
-            if (tlsProblem != null) {
-                throw new IOException("REST: " + tlsProblem, e);
+            IOException otherProtocol = tlsProblem != null && tls.enabled() ? e : OtherProtocol.ofRest(url, e);
+            if (otherProtocol != e || tlsProblem == null) {
+                throw otherProtocol;
             }
-            throw OtherProtocol.ofRest(url, e);
+            throw new IOException("REST: " + tlsProblem, e);
         }
         return RestReply.of(answer.status(), answer.body(), payload.length, url);
     }

@@ -3,16 +3,20 @@ import inferbench.samples.SampleFrames;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.tls.ClientTls;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -35,13 +39,18 @@ import java.util.regex.Pattern;
  * connection each, as a real client would); {@code grpc-stream N} sends at least N bytes of
  * frames on one PredictStream call; {@code rest-too-large} expects nginx's 413;
  * {@code rest-down} and {@code grpc-down} expect the answer for "no replica left".
- * Exit status 0 only when every answer is right.
+ * With TLS_CA=FILE in the environment it speaks TLS (https, and a TLS channel), trusting that
+ * CA: nginx's TLS ports. Exit status 0 only when every answer is right.
  */
 public final class BalancerTraffic {
     private static final double[] FACE_BOX = {244.8, 91.2, 141.6, 141.6};
     private static final Duration CALL_LIMIT = Duration.ofSeconds(30);
     private static final Pattern FIRST_BOX = Pattern.compile(
             "\"boxes\"\\s*:\\s*\\[\\s*\\[\\s*([-0-9.eE]+)\\s*,\\s*([-0-9.eE]+)\\s*,\\s*([-0-9.eE]+)\\s*,\\s*([-0-9.eE]+)");
+
+    /** TLS_CA=FILE: TLS trusting that CA; otherwise plaintext. */
+    private static final ClientTls TLS = System.getenv("TLS_CA") == null ? ClientTls.PLAINTEXT
+            : ClientTls.trusting(Path.of(System.getenv("TLS_CA")));
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
@@ -62,8 +71,7 @@ public final class BalancerTraffic {
 
     private static void rest(String target, int count) throws Exception {
         byte[] jpeg = SampleFrames.faceJpeg();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http = http();
         for (int i = 1; i <= count; i++) {
             HttpResponse<String> response = http.send(predict(target, jpeg), HttpResponse.BodyHandlers.ofString());
             String body = response.body();
@@ -75,12 +83,13 @@ public final class BalancerTraffic {
                 fail("REST request " + i + " of " + count + ": HTTP " + response.statusCode() + " " + body);
             }
         }
-        System.out.println("REST: " + count + "/" + count + " answers OK, one face at the expected box");
+        System.out.println((TLS.enabled() ? "REST over TLS: " : "REST: ") + count + "/" + count
+                + " answers OK, one face at the expected box");
     }
 
     private static void restTooLarge(String target) throws Exception {
         byte[] body = new byte[16 * 1024 * 1024 + 1];
-        HttpResponse<String> response = HttpClient.newHttpClient()
+        HttpResponse<String> response = http()
                 .send(predict(target, body), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 413 || !response.body().contains("\"detail\"")) {
             fail("a 16 MiB + 1 byte body: expected 413 with a JSON detail, got HTTP "
@@ -90,7 +99,7 @@ public final class BalancerTraffic {
     }
 
     private static void restDown(String target) throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient()
+        HttpResponse<String> response = http()
                 .send(predict(target, SampleFrames.faceJpeg()), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 502 || !response.body().contains("\"detail\"")) {
             fail("no REST replica left: expected 502 with a JSON detail, got HTTP "
@@ -100,7 +109,7 @@ public final class BalancerTraffic {
     }
 
     private static HttpRequest predict(String target, byte[] jpeg) {
-        return HttpRequest.newBuilder(URI.create("http://" + target + "/predict?save=1"))
+        return HttpRequest.newBuilder(URI.create((TLS.enabled() ? "https://" : "http://") + target + "/predict?save=1"))
                 .timeout(CALL_LIMIT)
                 .header("Content-Type", "image/jpeg")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg))
@@ -109,7 +118,7 @@ public final class BalancerTraffic {
 
     private static void grpcUnary(String target, int count) throws Exception {
         Image image = image(SampleFrames.faceJpeg(), true);
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = channel(target);
         try {
             for (int i = 1; i <= count; i++) {
                 Detection d = InferenceGrpc.newBlockingStub(channel)
@@ -121,7 +130,8 @@ public final class BalancerTraffic {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-        System.out.println("gRPC: " + count + "/" + count + " unary calls OK on one channel, one face at the expected box");
+        System.out.println((TLS.enabled() ? "gRPC over TLS: " : "gRPC: ") + count + "/" + count
+                + " unary calls OK on one channel, one face at the expected box");
     }
 
     /** One long call, as a video client makes it; at most a few frames in flight (flow control). */
@@ -132,7 +142,7 @@ public final class BalancerTraffic {
         AtomicInteger good = new AtomicInteger();
         AtomicReference<String> problem = new AtomicReference<>();
         CountDownLatch done = new CountDownLatch(1);
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = channel(target);
         try {
             StreamObserver<Image> requests = InferenceGrpc.newStub(channel)
                     .withDeadlineAfter(5, TimeUnit.MINUTES)
@@ -180,7 +190,7 @@ public final class BalancerTraffic {
     }
 
     private static void grpcDown(String target) throws Exception {
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = channel(target);
         try {
             Detection d = InferenceGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_LIMIT.toMillis(),
                     TimeUnit.MILLISECONDS).predict(image(SampleFrames.faceJpeg(), false));
@@ -193,6 +203,22 @@ public final class BalancerTraffic {
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    private static HttpClient http() {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (TLS.enabled()) {
+            builder.sslContext(TLS.sslContext());
+        }
+        return builder.build();
+    }
+
+    private static ManagedChannel channel(String target) {
+        ChannelCredentials credentials = TLS.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(TLS.trustManagers()).build()
+                : InsecureChannelCredentials.create();
+        return Grpc.newChannelBuilder(target, credentials).build();
     }
 
     private static Image image(byte[] jpeg, boolean save) {

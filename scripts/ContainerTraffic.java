@@ -3,11 +3,14 @@ import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
+import inferbench.tls.ClientTls;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -15,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +48,8 @@ import java.util.regex.Pattern;
  * </ul>
  * Every answer must be the one face at the expected box, with a file name (saved) and no
  * save_error. Prints "saved NAME" for every file the server said it saved, and "answered N"
- * for the number of OK answers; exit status 0 only when every answer was right.
+ * for the number of OK answers; exit status 0 only when every answer was right. With TLS_CA=FILE
+ * in the environment it speaks TLS (https, and a TLS channel), trusting that CA.
  */
 public final class ContainerTraffic {
     private static final double[] FACE_BOX = {244.8, 91.2, 141.6, 141.6};
@@ -59,6 +64,10 @@ public final class ContainerTraffic {
     private record Outcome(Kind kind, String detail) {
         enum Kind { OK, REFUSED, WRONG }
     }
+
+    /** TLS_CA=FILE: TLS trusting that CA; otherwise plaintext. */
+    private static final ClientTls TLS = System.getenv("TLS_CA") == null ? ClientTls.PLAINTEXT
+            : ClientTls.trusting(Path.of(System.getenv("TLS_CA")));
 
     private interface Sender {
         Outcome send() throws InterruptedException;
@@ -205,9 +214,14 @@ public final class ContainerTraffic {
     // -- REST ------------------------------------------------------------------------------
 
     private static Sender restSender(String target, byte[] jpeg) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + target + "/predict?save=1"))
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5));
+        if (TLS.enabled()) {
+            builder.sslContext(TLS.sslContext());
+        }
+        HttpClient http = builder.build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create((TLS.enabled() ? "https://" : "http://") + target
+                        + "/predict?save=1"))
                 .timeout(CALL_LIMIT)
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(jpeg)))
@@ -251,7 +265,10 @@ public final class ContainerTraffic {
     // -- gRPC ------------------------------------------------------------------------------
 
     private static ManagedChannel channel(String target) {
-        return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+        ChannelCredentials credentials = TLS.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(TLS.trustManagers()).build()
+                : InsecureChannelCredentials.create();
+        return Grpc.newChannelBuilder(target, credentials).build();
     }
 
     private static Sender grpcSender(ManagedChannel channel, byte[] jpeg) {

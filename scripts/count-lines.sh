@@ -21,7 +21,7 @@ lanes=(
   "limits: REST|$(ls $rest/limits/*.java | tr '\n' ' ')"
   "limits: gRPC|$(ls $grpc/limits/*.java | tr '\n' ' ')"
   "metrics: both, REST, gRPC|$(ls metrics/src/main/java/inferbench/metrics/*.java $rest/metrics/*.java $grpc/metrics/*.java | tr '\n' ' ')"
-  "beside the core: logs, probes, main|$rest/AccessLog.java $rest/HealthProbe.java $rest/RestServerMain.java $grpc/AccessLog.java $grpc/HealthProbe.java $grpc/GrpcServerMain.java $common/server/ServerMain.java $common/server/ServerSettings.java $common/server/RequestLimits.java $common/server/LimitsReport.java $common/server/LimitHits.java $common/server/ListenAddress.java $common/server/StopSignals.java $common/server/DaemonThreads.java $common/config/Config.java $common/json/JsonWriter.java"
+  "beside the core: tuned, logs, TLS, main|$rest/ByteSearch.java $rest/AccessLog.java $rest/HealthProbe.java $rest/RestServerMain.java $grpc/AccessLog.java $grpc/HealthProbe.java $grpc/GrpcServerMain.java $common/server/ServerMain.java $common/server/ServerSettings.java $common/server/RequestLimits.java $common/server/LimitsReport.java $common/server/LimitHits.java $common/server/ListenAddress.java $common/server/StopSignals.java $common/server/DaemonThreads.java $common/config/Config.java $common/json/JsonWriter.java $grpc/GrpcTls.java $(ls $common/tls/*.java | tr '\n' ' ')"
 )
 
 totals=false

@@ -9,8 +9,23 @@
 # METRICS_PORT (default 9464; 0: no metrics; REST's are on its own port). Every other server setting is
 # read from the environment as usual (WORKERS, QUEUE_SIZE, BIND_ADDRESS, ...; see --help), but
 # PORT and STORAGE_DIR: one value cannot serve two servers, so the script sets both per server.
+# TLS=1: both serve TLS with certs/server.pem and certs/server-key.pem, made first by
+# scripts/make-certs.sh if missing (TLS_CERT and TLS_KEY name others; TLS_CA, the CA the health
+# probes trust, defaults to certs/ca.pem).
 set -o pipefail
 cd "$(dirname "$0")/.."
+
+scheme=http
+case ${TLS:-} in 1|true|yes|on) tls=1 ;; *) tls= ;; esac
+[ -n "${TLS_CERT:-}" ] && tls=1   # the servers read TLS_CERT themselves: probe them with TLS too
+if [ -n "$tls" ]; then
+  if [ -z "${TLS_CERT:-}" ]; then
+    scripts/make-certs.sh certs >/dev/null || exit 1
+    export TLS_CERT=certs/server.pem TLS_KEY=certs/server-key.pem TLS_CA=${TLS_CA:-certs/ca.pem}
+  fi
+  export TLS=1   # for the health probes below (--probe reads TLS and TLS_CA)
+  scheme=https
+fi
 
 STARTUP_LIMIT=${STARTUP_LIMIT:-90}   # seconds for every server to become healthy
 STOP_LIMIT=30                        # seconds for a server to drain and exit after SIGTERM
@@ -163,11 +178,12 @@ done
 echo "run-servers: healthy and listening:"
 for i in "${!names[@]}"; do
   case ${names[i]} in
-    rest) echo "  REST  http://localhost:${ports[i]}  POST /predict, GET /healthz$([ "${METRICS_PORT:-}" != 0 ] && echo ', GET /metrics')   saves to ${storages[i]}/" ;;
-    grpc) echo "  gRPC  localhost:${ports[i]}  img.Inference/Predict, PredictStream   saves to ${storages[i]}/"
+    rest) echo "  REST  $scheme://localhost:${ports[i]}  POST /predict, GET /healthz$([ "${METRICS_PORT:-}" != 0 ] && echo ', GET /metrics')   saves to ${storages[i]}/" ;;
+    grpc) echo "  gRPC  localhost:${ports[i]}${tls:+ (TLS)}  img.Inference/Predict, PredictStream   saves to ${storages[i]}/"
           [ "$metrics_port" != 0 ] && echo "        metrics: http://localhost:$metrics_port/metrics" ;;
   esac
 done
+[ -n "$tls" ] && echo "run-servers: TLS with ${TLS_CERT}; clients trust ${TLS_CA:-the CA that signed it}: make client TLS=1"
 echo "run-servers: Ctrl-C stops them."
 
 while :; do

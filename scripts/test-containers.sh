@@ -14,10 +14,14 @@
 #     and saved, the server says it drained, and the container exits 0;
 #  5. docker-compose up --build -d (the README's command, in a fresh copy of the tree) runs
 #     both servers healthy, saving to ./storage as in 2, and docker-compose stop exits 0;
-#  6. the "scale" profile with 2+2 replicas behind nginx spreads REST requests and gRPC calls
+#  6. with docker-compose.tls.yml and certificates from make certs (keys readable by root
+#     alone), both servers serve TLS: healthy through their HEALTHCHECK over TLS, still running
+#     as 10001, a REST https save and a gRPC TLS save answered, plaintext clients refused;
+#  7. the "scale" profile with 2+2 replicas behind nginx spreads REST requests and gRPC calls
 #     (one channel) over both replicas, and still answers every one with one replica of
-#     each stopped; with the "monitoring" profile beside it, Prometheus scrapes both servers and
-#     every replica, found by service name, and counts the requests each replica served.
+#     each stopped; nginx terminates TLS for both protocols on its TLS ports too; with the
+#     "monitoring" profile beside it, Prometheus finds every replica by its service name and
+#     counts the requests each served.
 #
 # No registry is reachable here, so the base images the Dockerfiles name are stand-ins built
 # from Debian packages (mmdebstrap) under the very names the Dockerfiles use: Debian's
@@ -119,7 +123,7 @@ step() {
 # -- 0. what it needs -----------------------------------------------------------------------
 PACKAGES=(podman crun runc fuse-overlayfs slirp4netns uidmap containernetworking-plugins
   golang-github-containers-common catatonit iptables golang-github-containernetworking-plugin-dnsname
-  mmdebstrap docker-compose)
+  mmdebstrap docker-compose openssl)
 
 prerequisites() {
   [ "$(id -u)" -eq 0 ] || { echo "containers: run as root (rootful podman; CI runs as root)" >&2; return 1; }
@@ -152,8 +156,9 @@ EOF
   ports=($(free_ports "$PORTS" 5)) || return 1
   REST_SINGLE=${ports[0]} GRPC_SINGLE=${ports[1]} REST_USER=${ports[2]}
   COMPOSE_REST=${ports[3]} COMPOSE_GRPC=${ports[4]}
-  ports=($(free_ports "$LB_PORTS" 3)) || return 1
-  LB_REST=${ports[0]} LB_GRPC=${ports[1]} PROMETHEUS=${ports[2]}
+  ports=($(free_ports "$LB_PORTS" 5)) || return 1
+  LB_REST=${ports[0]} LB_GRPC=${ports[1]} LB_REST_TLS=${ports[2]} LB_GRPC_TLS=${ports[3]}
+  PROMETHEUS=${ports[4]}
   # This machine's needs, in a file of the test's own (not /etc/containers): the sandbox
   # cannot raise rlimits (no CAP_SYS_RESOURCE), so containers get limits it may set; and
   # runc, because crun refuses the hybrid cgroup layout.
@@ -464,6 +469,7 @@ compose_env() {
   export COMPOSE_PROJECT_NAME=$PROJECT
   export REST_PORT=$COMPOSE_REST GRPC_PORT=$COMPOSE_GRPC
   export LB_REST_PORT=$LB_REST LB_GRPC_PORT=$LB_GRPC PROMETHEUS_PORT=$PROMETHEUS
+  export LB_REST_TLS_PORT=$LB_REST_TLS LB_GRPC_TLS_PORT=$LB_GRPC_TLS
   export WORKERS=1
   unset APP_UID APP_GID
 }
@@ -498,7 +504,41 @@ compose_up() {
   (cd "$work/tree" && docker-compose down) >/dev/null 2>&1 || return 1
 }
 
-# -- 7. the scale profile behind nginx, and Prometheus ------------------------------------------
+# -- 6b. docker-compose with TLS -------------------------------------------------------------------
+TLS_COMPOSE=(docker-compose -f docker-compose.yml -f docker-compose.tls.yml)
+
+compose_tls() {
+  compose_env
+  [ -n "$health_pid" ] || start_health_loop
+  # make certs, as root: the keys are root's, readable by root alone (the entrypoint's copy).
+  (cd "$work/tree" && scripts/make-certs.sh certs) >"$work/make-certs.log" 2>&1 || { cat "$work/make-certs.log" >&2; return 1; }
+  [ "$(stat -c %a "$work/tree/certs/server-key.pem")" = 600 ] || { echo "make certs left the key readable by others" >&2; return 1; }
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" up -d) >"$work/compose-tls.log" 2>&1 || { cat "$work/compose-tls.log" >&2; return 1; }
+  local service id who
+  for service in rest grpc; do
+    id=$(cd "$work/tree" && docker-compose ps -q "$service")
+    [ -n "$id" ] || { echo "no $service container" >&2; return 1; }
+    wait_container_healthy "$id" 120 || return 1
+    who=$(pid1 "$id")
+    [ "$who" = "java uid=$APP_UID_IN_IMAGE gid=$APP_UID_IN_IMAGE" ] || { echo "$service with TLS: PID 1 is '$who'" >&2; return 1; }
+    podman logs "$id" 2>&1 | grep -q "TLSv1.3, TLSv1.2 through" || { echo "$service says nothing of TLS:" >&2; podman logs "$id" 2>&1 | tail >&2; return 1; }
+    say "   $service: healthy over TLS (its HEALTHCHECK with TLS=1, TLS_CA), PID 1 $who: '$(podman logs "$id" 2>&1 | grep -m1 'TLSv1.3' | cut -c1-110)...'"
+  done
+  TLS_CA="$work/tree/certs/ca.pem" traffic rest "127.0.0.1:$REST_PORT" 1 >"$work/tls-rest.txt" || return 1
+  TLS_CA="$work/tree/certs/ca.pem" traffic grpc "127.0.0.1:$GRPC_PORT" 1 >"$work/tls-grpc.txt" || return 1
+  check_saved "$work/tree/storage/rest" "$APP_UID_IN_IMAGE:$APP_UID_IN_IMAGE" "$work/tls-rest.txt" || return 1
+  check_saved "$work/tree/storage/grpc" "$APP_UID_IN_IMAGE:$APP_UID_IN_IMAGE" "$work/tls-grpc.txt" || return 1
+  if traffic rest "127.0.0.1:$REST_PORT" 1 >/dev/null 2>&1 || traffic grpc "127.0.0.1:$GRPC_PORT" 1 >/dev/null 2>&1; then
+    echo "a plaintext client was answered by a TLS port" >&2
+    return 1
+  fi
+  say "   plaintext clients refused by both TLS ports"
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" down -t 30) >/dev/null 2>&1 || return 1
+}
+
+# -- 7. the scale profile behind nginx ---------------------------------------------------------
+
+# -- 7. the scale profile behind nginx, and Prometheus ----------------------------------------------
 # prometheus_value QUERY: the value of an instant query with a single answer (empty if none).
 prometheus_value() {
   curl -s --max-time 10 --data-urlencode "query=$1" "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/query" \
@@ -522,11 +562,13 @@ replica_rows() {
 scale_out() {
   compose_env
   [ -n "$health_pid" ] || start_health_loop
-  # The README's command, with 2 replicas of each.
   local t0=$SECONDS
-  (cd "$work/tree" && docker-compose --profile scale --profile monitoring up -d --build --scale rest-replica=2 \
-    --scale grpc-replica=2 lb prometheus rest grpc) >"$work/compose-scale.log" 2>&1 || { cat "$work/compose-scale.log" >&2; return 1; }
-  say "   docker-compose --profile scale --profile monitoring up -d --build ...: $((SECONDS - t0))s (images from the cache; nginx waited for the replicas' health)"
+  # The README's command, with 2 replicas of each; with docker-compose.tls.yml, nginx's TLS ports
+  # too; and Prometheus beside them.
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" --profile scale --profile monitoring up -d --build \
+    --scale rest-replica=2 --scale grpc-replica=2 lb prometheus) >"$work/compose-scale.log" 2>&1 \
+    || { cat "$work/compose-scale.log" >&2; return 1; }
+  say "   docker-compose -f docker-compose.yml -f docker-compose.tls.yml --profile scale --profile monitoring up -d --build ...: $((SECONDS - t0))s (images from the cache; nginx waited for the replicas' health)"
   local rest_ids grpc_ids lb
   mapfile -t rest_ids < <(cd "$work/tree" && docker-compose --profile scale ps -q rest-replica)
   mapfile -t grpc_ids < <(cd "$work/tree" && docker-compose --profile scale ps -q grpc-replica)
@@ -551,14 +593,12 @@ scale_out() {
   [ "$ga" -gt 0 ] && [ "$gb" -gt 0 ] || { echo "one gRPC replica served nothing" >&2; return 1; }
   # Prometheus found every target (the replicas by their service name) and counted what they served.
   local job
-  for job in rest grpc rest-replica grpc-replica; do
-    local targets=1
-    [[ $job == *replica ]] && targets=2
-    await_prometheus "count(up{job=\"$job\"} == 1)" "$targets" || return 1
-  done
+  # (the rest and grpc services are not started here: scripts/test-metrics.sh scrapes them)
+  await_prometheus 'count(up{job="rest-replica"} == 1)' 2 || return 1
+  await_prometheus 'count(up{job="grpc-replica"} == 1)' 2 || return 1
   await_prometheus 'sum(inferbench_requests_total{job="rest-replica",outcome="ok"})' $n || return 1
   await_prometheus 'sum(inferbench_requests_total{job="grpc-replica",outcome="ok"})' $n || return 1
-  say "   Prometheus ($(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/status/buildinfo" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')): rest, grpc and 2 + 2 replicas up; inferbench_requests_total $n per protocol over the replicas, their p50 $(prometheus_value 'histogram_quantile(0.5, sum(inferbench_request_duration_seconds_bucket{job="rest-replica"}) by (le))') s (REST) and $(prometheus_value 'histogram_quantile(0.5, sum(inferbench_request_duration_seconds_bucket{job="grpc-replica"}) by (le))') s (gRPC)"
+  say "   Prometheus ($(curl -s "http://127.0.0.1:$PROMETHEUS_PORT/api/v1/status/buildinfo" | sed -n 's/.*"version":"\([^"]*\)".*/\1/p')): the 2 + 2 replicas up, found by name; inferbench_requests_total $n per protocol over the replicas, their p50 $(prometheus_value 'histogram_quantile(0.5, sum(inferbench_request_duration_seconds_bucket{job="rest-replica"}) by (le))') s (REST) and $(prometheus_value 'histogram_quantile(0.5, sum(inferbench_request_duration_seconds_bucket{job="grpc-replica"}) by (le))') s (gRPC)"
 
   local status
   for id in "${rest_ids[0]}" "${grpc_ids[0]}"; do
@@ -573,7 +613,10 @@ scale_out() {
   rb2=$(replica_rows "${rest_ids[1]}") gb2=$(replica_rows "${grpc_ids[1]}")
   say "   then served by the survivors: REST +$((rb2 - rb)), gRPC +$((gb2 - gb))"
   [ $((rb2 - rb)) -eq $n ] && [ $((gb2 - gb)) -eq $n ] || { echo "the surviving replicas did not serve every request" >&2; return 1; }
-  (cd "$work/tree" && docker-compose --profile scale --profile monitoring down -v -t 30) >/dev/null 2>&1 || return 1
+  TLS_CA="$work/tree/certs/ca.pem" traffic rest "127.0.0.1:$LB_REST_TLS_PORT" 2 >/dev/null || return 1
+  TLS_CA="$work/tree/certs/ca.pem" traffic grpc "127.0.0.1:$LB_GRPC_TLS_PORT" 2 >/dev/null || return 1
+  say "   nginx's TLS ports: REST https 127.0.0.1:$LB_REST_TLS_PORT and gRPC TLS 127.0.0.1:$LB_GRPC_TLS_PORT answered"
+  (cd "$work/tree" && "${TLS_COMPOSE[@]}" --profile scale --profile monitoring down -v -t 30) >/dev/null 2>&1 || return 1
 }
 
 step "prerequisites (packages, podman API, traffic program)" prerequisites
@@ -583,7 +626,8 @@ step "one container of each: healthy, save, ownership" single_containers
 step "--user: own files; unwritable folder" explicit_user
 step "docker stop drains" drain_both
 step "docker-compose up --build -d" compose_up
-step "scale and monitoring profiles: 2+2 replicas behind nginx, Prometheus" scale_out
+step "docker-compose with TLS (docker-compose.tls.yml)" compose_tls
+step "scale and monitoring profiles: 2+2 replicas behind nginx, TLS there too, Prometheus" scale_out
 
 say "step times:"
 printf 'containers:   %s\n' "${timings[@]}"

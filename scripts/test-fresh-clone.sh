@@ -8,7 +8,9 @@
 #     one the README shows, less the time and the file name); Ctrl-C then stops both servers;
 #  3. REST_PORT/GRPC_PORT make run-servers, and make client with the same variables (headless,
 #     with --screenshot, which exits 1 unless both servers answered): make client follows
-#     them, and its build rewrites no jar of the running servers.
+#     them, and its build rewrites no jar of the running servers;
+#  4. TLS as the README's "Run it" has it: make certs, make run-servers TLS=1, then its curl
+#     line over https and make client TLS=1, both trusting certs/ca.pem.
 # It fails when a line fails, so the README's quick start cannot drift from what works. The
 # quick start's other lines run elsewhere in CI: make test and make bench (ARGS=--quick) in
 # .ci/run, the window in scripts/test-client-window.sh.
@@ -171,6 +173,23 @@ servers_and_readme() {
     || { cat "$work/client.log" >&2; die "make client did not follow REST_PORT and GRPC_PORT"; }
   same_jars "$work/jars" "make client's build, with the servers running"
   stop_servers "$work/run-servers-ports.log"
+
+  # TLS, as the README's "Run it" has it: make certs, make run-servers TLS=1, then curl and make
+  # client TLS=1 trusting certs/ca.pem.
+  make certs >"$work/certs.log" 2>&1 || { cat "$work/certs.log" >&2; die "make certs failed"; }
+  start_servers "$work/run-servers-tls.log" TLS=1
+  say "curl --cacert certs/ca.pem ... https://localhost:8001/predict"
+  timeout "$LINE_LIMIT" curl -sS --cacert certs/ca.pem -F "file=@samples/face.jpg;type=image/jpeg" \
+    https://localhost:8001/predict >"$work/tls-curl.out" 2>&1 || { cat "$work/tls-curl.out" >&2; die "curl over TLS failed"; }
+  grep -q '"label":"face"' "$work/tls-curl.out" || { cat "$work/tls-curl.out" >&2; die "curl over TLS: no face"; }
+  local tls_client=(make client TLS=1 ARGS="--source images:samples/face.jpg --frames 1 --screenshot /tmp/tls.png")
+  say "${tls_client[*]}"
+  timeout "$LINE_LIMIT" "${tls_client[@]}" >"$work/tls-client.log" 2>&1
+  status=$?
+  [ $status -eq 0 ] || { cat "$work/tls-client.log" >&2; die "make client TLS=1 exited with status $status"; }
+  grep -q 'REST https://localhost:8001/predict' "$work/tls-client.log" \
+    || { cat "$work/tls-client.log" >&2; die "make client TLS=1 did not use https"; }
+  stop_servers "$work/run-servers-tls.log"
 }
 
 # Step 1, in the mount namespace: Maven hidden, the builds, then the rest without a network.

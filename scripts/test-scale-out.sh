@@ -10,8 +10,11 @@
 #     serves them all (nginx's error log shows the refused connections it retried);
 #  4. with no replica left, clients get a prompt, well-formed error: REST 502 with JSON,
 #     gRPC UNAVAILABLE.
-# Needs nginx (Debian: apt-get install nginx), curl and the jars (make build). Loopback ports only;
-# everything it starts is stopped at the end, also when a step fails.
+# nginx also terminates TLS, as docker-compose.tls.yml has it (deploy/nginx/tls/, with a CA and
+# certificate from scripts/make-certs.sh): in step 1, REST over https and gRPC over TLS go
+# through its TLS ports to the same plaintext replicas.
+# Needs nginx, openssl and curl (Debian: apt-get install nginx openssl curl) and the jars (make
+# build). Loopback ports only; everything it starts is stopped at the end, also when a step fails.
 #   scripts/test-scale-out.sh          REQUESTS=N sets the requests per step (default 20)
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,6 +22,7 @@ cd "$root"
 . scripts/testlib.sh
 
 REQUESTS=${REQUESTS:-20}
+TLS_REQUESTS=4   # per protocol, through nginx's TLS ports, on top of REQUESTS
 REST_JAR=server-rest/target/server-rest.jar
 GRPC_JAR=server-grpc/target/server-grpc.jar
 STREAM_BYTES=$((17 * 1024 * 1024))   # more than nginx's 16 MiB REST body limit, on one call
@@ -97,8 +101,20 @@ step "replicas healthy: rest-a :${port[rest-a]}, rest-b :${port[rest-b]}, grpc-a
 
 # -- nginx with the shipped configuration -----------------------------------------------------
 lb_rest=$(free_port) && lb_grpc=$(free_port) || die "no free loopback port"
-mkdir -p "$work/nginx"
+lb_rest_tls=$(free_port) && lb_grpc_tls=$(free_port) || die "no free loopback port"
+mkdir -p "$work/nginx/tls"
+scripts/make-certs.sh "$work/certs" >/dev/null || die "scripts/make-certs.sh could not make the certificates"
+for snippet in rest grpc; do
+  sed -E -e "s:/etc/nginx/certs/:$work/certs/:" \
+    -e "s/^listen 8443 ssl;/listen 127.0.0.1:$lb_rest_tls ssl;/" \
+    -e "s/^listen 50443 ssl http2;/listen 127.0.0.1:$lb_grpc_tls ssl http2;/" \
+    "deploy/nginx/tls/$snippet.conf" >"$work/nginx/tls/$snippet.conf"
+done
+if [ "$(cat "$work"/nginx/tls/*.conf | grep -c "^listen 127\.0\.0\.1:")" -ne 2 ] || grep -q /etc/nginx "$work"/nginx/tls/*.conf; then
+  die "deploy/nginx/tls/*.conf no longer have the listen and certificate lines this test rewrites; update both together"
+fi
 sed -E \
+  -e "s:/etc/nginx/inferbench-tls/:$work/nginx/tls/:" \
   -e "s/^([[:space:]]*)server rest-replica:8001(.*)$/\1server 127.0.0.1:${port[rest-a]}\2\n\1server 127.0.0.1:${port[rest-b]}\2/" \
   -e "s/^([[:space:]]*)server grpc-replica:50051(.*)$/\1server 127.0.0.1:${port[grpc-a]}\2\n\1server 127.0.0.1:${port[grpc-b]}\2/" \
   -e "s/^([[:space:]]*)listen 8001;/\1listen 127.0.0.1:$lb_rest;/" \
@@ -106,7 +122,7 @@ sed -E \
   deploy/nginx/inferbench.conf >"$work/nginx/balancer.conf"
 if [ "$(grep -c '^[[:space:]]*server 127\.0\.0\.1:' "$work/nginx/balancer.conf")" -ne 4 ] \
   || [ "$(grep -c '^[[:space:]]*listen 127\.0\.0\.1:' "$work/nginx/balancer.conf")" -ne 2 ] \
-  || grep -Eq 'replica:|listen (8001|50051)' "$work/nginx/balancer.conf"; then
+  || grep -Eq 'replica:|listen (8001|50051)|^[[:space:]]*include /etc/nginx' "$work/nginx/balancer.conf"; then
   die "deploy/nginx/inferbench.conf no longer has the server/listen lines this test rewrites; update both together"
 fi
 # Only the frame nginx needs outside the stock image's http block: its own pid, logs and temp
@@ -134,9 +150,13 @@ nginx_args=(-p "$work/nginx/" -c "$work/nginx/nginx.conf" -e "$work/nginx/error.
 nginx -t -q "${nginx_args[@]}" 2>"$work/nginx-test.log" || { cat "$work/nginx-test.log" >&2; die "nginx -t refused the configuration"; }
 nginx "${nginx_args[@]}" -g 'daemon off;' &
 nginx_pid=$!
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$lb_rest") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$lb_grpc") 2>/dev/null; }
+listening() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$lb_rest") 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$lb_grpc") 2>/dev/null \
+    && (exec 3<>"/dev/tcp/127.0.0.1/$lb_grpc_tls") 2>/dev/null
+}
 wait_healthy "$nginx_pid" 20 listening || die "nginx did not start listening"
-step "nginx $(nginx -v 2>&1 | sed 's:.*/::') balancing REST on 127.0.0.1:$lb_rest and gRPC on 127.0.0.1:$lb_grpc"
+step "nginx $(nginx -v 2>&1 | sed 's:.*/::') balancing REST on 127.0.0.1:$lb_rest and gRPC on 127.0.0.1:$lb_grpc," \
+  "with TLS on 127.0.0.1:$lb_rest_tls and 127.0.0.1:$lb_grpc_tls"
 
 # -- 1 and 2: everything through nginx, spread over both replicas -----------------------------
 traffic rest "127.0.0.1:$lb_rest" "$REQUESTS"
@@ -145,9 +165,12 @@ traffic grpc-stream "127.0.0.1:$lb_grpc" "$STREAM_BYTES"
 traffic rest-too-large "127.0.0.1:$lb_rest"
 metrics_status=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$lb_rest/metrics")
 [ "$metrics_status" = 404 ] || die "GET /metrics through nginx answered $metrics_status: the replicas' metrics are for Prometheus, not through the balancer"
+TLS_CA="$work/certs/ca.pem" traffic rest "127.0.0.1:$lb_rest_tls" "$TLS_REQUESTS"
+TLS_CA="$work/certs/ca.pem" traffic grpc "127.0.0.1:$lb_grpc_tls" "$TLS_REQUESTS"
 ra=$(rows rest-a) rb=$(rows rest-b) ga=$(rows grpc-a) gb=$(rows grpc-b)
-step "REST requests served: rest-a $ra, rest-b $rb; gRPC calls served: grpc-a $ga, grpc-b $gb"
-[ $((ra + rb)) -eq "$REQUESTS" ] && [ $((ga + gb)) -eq "$REQUESTS" ] || die "expected $REQUESTS saved frames per protocol"
+step "REST requests served: rest-a $ra, rest-b $rb; gRPC calls served: grpc-a $ga, grpc-b $gb ($TLS_REQUESTS each through TLS)"
+total=$((REQUESTS + TLS_REQUESTS))
+[ $((ra + rb)) -eq "$total" ] && [ $((ga + gb)) -eq "$total" ] || die "expected $total saved frames per protocol"
 [ "$ra" -gt 0 ] && [ "$rb" -gt 0 ] || die "one REST replica served nothing"
 [ "$ga" -gt 0 ] && [ "$gb" -gt 0 ] || die "one gRPC replica served nothing (one client channel, so nginx must balance per call)"
 

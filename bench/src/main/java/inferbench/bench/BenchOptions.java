@@ -1,6 +1,7 @@
 package inferbench.bench;
 
 import inferbench.config.Config;
+import inferbench.tls.ClientTls;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,13 +32,20 @@ import java.util.stream.Stream;
  * @param expectServers the expected answers come from the servers' own --decode instead of the
  *                   original's path (to time a shortcut whose answers differ)
  * @param links      the pass over emulated links
+ * @param tlsCalls   new clients per transport and way of securing it in the TLS pass, 0 for no pass
+ * @param tlsRequests requests per transport and way of securing it on a kept connection in the TLS pass
+ * @param tlsWarmup  uncounted requests per transport and way of securing it before the TLS pass measures
+ * @param tlsCpuRequests frames the server refuses from their header, per transport and way of securing
+ *                   it, for the server's CPU time per request of the protocol alone
+ * @param tls        how to reach the servers given with --rest and --grpc: TLS or plaintext
  */
 public record BenchOptions(String restUrl, String grpcTarget, List<String> transports, List<Integer> concurrency,
                            int requests, int seconds, int warmup, int firstWarmup, List<FrameSize> sizes,
                            int workers, List<String> serverArgs, List<String> javaOptions, Path restJar,
                            Path grpcJar, Path out, boolean quick, boolean save, int soak, List<String> frames,
                            List<Integer> otherSetsConcurrency, int otherSetsRequests, int coldCalls, int wireCalls,
-                           boolean expectServers, LinkOptions links) {
+                           boolean expectServers, LinkOptions links, int tlsCalls, int tlsRequests, int tlsWarmup,
+                           int tlsCpuRequests, ClientTls tls) {
 
     /** Flags whose value is itself a list of flags, so it starts with "--". */
     private static final List<String> FLAG_LIST_OPTIONS = List.of("server-args", "java-opts");
@@ -74,6 +82,16 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --cold-calls N       calls per transport after a fresh server start, for the warm-up
                                    curve (default 128; --quick: 3, for one transport of each
                                    server; 0: none); only with servers the benchmark starts
+              --tls-calls N        the TLS pass: every transport in plaintext and over TLS (each TLS
+                                   implementation of its server), on servers of its own; N new clients
+                                   each, for the cost of a new connection (default 20; --quick: 2;
+                                   0: no TLS pass); only with servers the benchmark starts
+              --tls-requests N     and N requests each on a kept connection, one in flight, for the cost
+                                   per frame (default 100; --quick: 4)
+              --tls-cpu-requests N and N frames the server refuses from their header, for its CPU
+                                   time per request of the protocol alone (default 1000; --quick: 4)
+              --tls-warmup N       uncounted requests each before the TLS pass measures, as
+                                   --first-warmup sends them (default 1000; --quick: 2)
               --size LIST          frame sizes, e.g. 640x480,1280x720,1920x1080 (default 1280x720)
             %s
               --transports LIST    some of %s (default: all)
@@ -87,6 +105,10 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
               --rest URL           measure a running REST server instead of starting servers,
                                    e.g. http://localhost:8001/predict (pass its --workers too)
               --grpc HOST:PORT     measure a running gRPC server instead, e.g. localhost:50051
+              --tls, --ca FILE     reach the --rest and --grpc servers over TLS (--rest then https://...),
+                                   trusting the CA certificate(s) in FILE (default: the JDK's trust
+                                   store); the passes through a relay connect to 127.0.0.1, which the
+                                   certificate must then name
               --rest-jar FILE      default server-rest/target/server-rest.jar
               --grpc-jar FILE      default server-grpc/target/server-grpc.jar
               --out DIR            where results go (default bench/target/results, --quick:
@@ -130,7 +152,12 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
                 config.getInt("cold-calls", null, quick ? 3 : 128, 0),
                 config.getInt("wire-calls", null, quick ? 2 : 100, 0),
                 expectServers(config.get("expect", null, "original")),
-                LinkOptions.read(config, quick));
+                LinkOptions.read(config, quick),
+                config.getInt("tls-calls", null, quick ? 2 : 20, 0),
+                config.getInt("tls-requests", null, quick ? 4 : 100, 1),
+                config.getInt("tls-warmup", null, quick ? 2 : 1000, 0),
+                config.getInt("tls-cpu-requests", null, quick ? 4 : 1000, 1),
+                ClientTls.read(config));
         options = options.withOtherSetsConcurrency(list(config.get("other-sets-concurrency", null,
                 quick ? "1" : "1," + 2 * options.workers()), BenchOptions::positive));
         config.rejectUnknown();
@@ -151,6 +178,14 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
         if (options.seconds() > 0 && config.has("requests")) {
             throw new IllegalArgumentException("--requests and --seconds both say how much a cell measures: give one");
         }
+        if (options.tls().enabled() && options.startsServers()) {
+            throw new IllegalArgumentException("--tls is for servers the benchmark did not start (--rest, --grpc);"
+                    + " for its own, the TLS pass measures TLS (--tls-calls)");
+        }
+        if (options.restUrl() != null && options.restUrl().startsWith("https:") != options.tls().enabled()) {
+            throw new IllegalArgumentException(options.tls().enabled() ? "--tls: give --rest as an https:// address"
+                    : "--rest " + options.restUrl() + ": an https:// server needs --tls (and --ca FILE for a private CA)");
+        }
         if (options.soak() > 0 && !options.startsServers()) {
             throw new IllegalArgumentException("--soak needs servers the benchmark starts itself (it reads"
                     + " their memory from /proc): leave out --rest and --grpc");
@@ -169,7 +204,8 @@ public record BenchOptions(String restUrl, String grpcTarget, List<String> trans
     private BenchOptions withOtherSetsConcurrency(List<Integer> levels) {
         return new BenchOptions(restUrl, grpcTarget, transports, concurrency, requests, seconds, warmup, firstWarmup,
                 sizes, workers, serverArgs, javaOptions, restJar, grpcJar, out, quick, save, soak, frames, levels,
-                otherSetsRequests, coldCalls, wireCalls, expectServers, links);
+                otherSetsRequests, coldCalls, wireCalls, expectServers, links, tlsCalls, tlsRequests, tlsWarmup,
+                tlsCpuRequests, tls);
     }
 
     private static boolean expectServers(String whose) {

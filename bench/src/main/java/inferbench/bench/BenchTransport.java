@@ -6,7 +6,9 @@ import inferbench.client.transport.GrpcStreamTransport;
 import inferbench.client.transport.GrpcUnaryTransport;
 import inferbench.client.transport.RestTransport;
 import inferbench.client.transport.Transport;
+import inferbench.tls.ClientTls;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -38,19 +40,27 @@ enum BenchTransport {
         this.server = server;
     }
 
+    /** To these servers, with their TLS or none. */
+    Transport open(Servers servers) {
+        return open(servers.restUrl(), servers.grpcTarget(), servers.tls());
+    }
+
     /**
      * @param restUrl    the REST server's /predict address
      * @param grpcTarget the gRPC server's host:port
+     * @param tls        TLS for both (then restUrl is an https address), or {@link ClientTls#PLAINTEXT}
      */
-    Transport open(URI restUrl, String grpcTarget) {
+    Transport open(URI restUrl, String grpcTarget, ClientTls tls) {
+        Duration limit = Transport.DEFAULT_TIMEOUT;
         return switch (this) {
-            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART);
+            case REST_MULTIPART -> new RestTransport(restUrl, RestTransport.Body.MULTIPART, limit, tls);
             case REST_MULTIPART_TUNED -> new RestTransport(restUrl, RestTransport.Body.MULTIPART,
-                    new HttpConnectionPool(restUrl, Transport.DEFAULT_TIMEOUT), Transport.DEFAULT_TIMEOUT, " tuned");
-            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG);
-            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget);
-            case GRPC_UNARY_NO_DEADLINE -> new NoDeadlineGrpcTransport(grpcTarget, Transport.DEFAULT_TIMEOUT);
-            case GRPC_STREAM -> new GrpcStreamTransport(grpcTarget);
+                    new HttpConnectionPool(restUrl, limit, tls.enabled() ? tls.sslContext() : null), limit, tls,
+                    " tuned");
+            case REST_RAW -> new RestTransport(restUrl, RestTransport.Body.RAW_JPEG, limit, tls);
+            case GRPC_UNARY -> new GrpcUnaryTransport(grpcTarget, limit, tls);
+            case GRPC_UNARY_NO_DEADLINE -> new NoDeadlineGrpcTransport(grpcTarget, limit, tls);
+            case GRPC_STREAM -> new GrpcStreamTransport(grpcTarget, limit, tls);
         };
     }
 

@@ -23,7 +23,7 @@ import java.util.stream.Stream;
  * then the frames are encoded, their answers and in-process times taken, and each transport
  * probed once; then the measured cells ({@link Cells}); then the bytes on the wire, through a
  * relay; then every transport over emulated links ({@link LinkPass}); then the cold starts, each
- * on a server of its own.
+ * on a server of its own; then the TLS pass ({@link TlsPass}), on servers of its own.
  */
 public final class Benchmark {
     private final BenchOptions options;
@@ -130,7 +130,10 @@ public final class Benchmark {
                 .toList();
         List<ColdStart.Result> coldStarts = options.coldCalls() == 0 || !servers.started() ? List.of()
                 : ColdStart.runAll(cold, options, work, frames.get(0), progress);
-        return new Results(cells, wire, links, centreSquare, coldStarts);
+        List<TlsPass.Result> tls = options.tlsCalls() == 0 || !servers.started() ? List.of()
+                : new TlsPass(options, progress).run(transports, frames.get(0), frames.get(0).warmUp(floor::answer),
+                        work);
+        return new Results(cells, wire, links, centreSquare, coldStarts, tls);
     }
 
     private boolean write(RunSetup setup, Results results) throws IOException {
@@ -148,6 +151,9 @@ public final class Benchmark {
         if (!results.links().isEmpty()) {
             System.out.println(LinkReport.markdown(results.links(), options.links(), options.frames().get(0))
                     + (results.centreSquare().isEmpty() ? "" : CentreSquareParity.markdown(results.centreSquare())));
+        }
+        if (!results.tls().isEmpty()) {
+            System.out.println(TlsReport.headline(results.tls()) + "\n");
         }
         progress.println("written: " + written.stream().map(Path::toString).collect(Collectors.joining(", ")));
         return verdict(results, written);
@@ -189,14 +195,15 @@ public final class Benchmark {
         requests += overLinks.stream().mapToInt(CellResult::requests).sum();
         int others = results.wire().stream().mapToInt(WireBytes.Result::errors).sum()
                 + results.coldStarts().stream().mapToInt(ColdStart.Result::errors).sum()
-                + (int) results.links().stream().filter(LinkCell::firstCallFailed).count();
+                + (int) results.links().stream().filter(LinkCell::firstCallFailed).count()
+                + results.tls().stream().mapToInt(TlsPass.Result::errors).sum();
         List<Path> missing = options.quick() ? ResultFiles.missing(written) : List.of();
         List<Targets.Check> tooManyRoundTrips = !options.quick() ? List.of()
                 : RoundTrips.check(results.links()).stream().filter(c -> !c.met()).toList();
         if (errors > 0 || wrong > 0 || others > 0 || !missing.isEmpty() || !tooManyRoundTrips.isEmpty()) {
             progress.println("benchmark FAILED: of " + requests + " measured requests " + errors + " failed and "
                     + wrong + " were answered wrongly" + (others == 0 ? "" : "; " + others
-                    + " calls of the wire-byte, link first-call and cold-start passes were not answered right")
+                    + " calls of the wire-byte, link first-call, cold-start and TLS passes were not answered right")
                     + (missing.isEmpty() ? "" : "; missing or empty: " + missing)
                     + tooManyRoundTrips.stream().map(c -> "; " + c.target() + ": " + c.measured())
                     .collect(Collectors.joining()));

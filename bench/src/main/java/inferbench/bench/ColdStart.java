@@ -60,7 +60,7 @@ final class ColdStart {
             throws Exception {
         String name = kind.label + " cold start";
         try (Servers fresh = Servers.startOne(kind.server, name, options, work);
-             Transport transport = kind.open(fresh.restUrl(), fresh.grpcTarget())) {
+             Transport transport = kind.open(fresh)) {
             List<Sample> samples = new ArrayList<>(calls);
             for (int call = 0; call < calls; call++) {
                 Frames.Frame frame = frames.forTicket(call);

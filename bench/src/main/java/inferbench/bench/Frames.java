@@ -4,6 +4,7 @@ import inferbench.pipeline.OpenCv;
 import inferbench.samples.SampleFrames;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
@@ -105,6 +106,24 @@ public record Frames(String set, String description, FrameSize size, List<Frame>
         }
         out.write(jpeg, 2, jpeg.length - 2);
         return out.toByteArray();
+    }
+
+    /**
+     * The same bytes with a frame header (SOF) that declares 65535 x 65535 pixels: a server
+     * refuses it from its header, before decoding, so what it costs the server is the protocol's
+     * work alone, receiving and answering a frame of that size.
+     */
+    static byte[] refusedBeforeDecoding(byte[] jpeg) {
+        byte[] copy = jpeg.clone();
+        for (int i = 2; i + 9 < copy.length && (copy[i] & 0xFF) == 0xFF; ) {
+            int marker = copy[i + 1] & 0xFF;
+            if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
+                Arrays.fill(copy, i + 5, i + 9, (byte) 0xFF); // height and width, two bytes each
+                return copy;
+            }
+            i += 2 + (((copy[i + 2] & 0xFF) << 8) | (copy[i + 3] & 0xFF));
+        }
+        throw new IllegalArgumentException("no frame header (SOF) in the JPEG");
     }
 
     public Frame forTicket(int ticket) {

@@ -1,8 +1,10 @@
 package inferbench.bench;
 
+import inferbench.tls.ClientTls;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -28,9 +30,14 @@ interface HealthProbe extends AutoCloseable {
     default void close() {
     }
 
-    /** @param base the server's root, such as http://127.0.0.1:8001 */
-    static HealthProbe rest(URI base) {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(TIMEOUT).build();
+    /** @param base the server's root, such as http://127.0.0.1:8001 (https with {@code tls}) */
+    static HealthProbe rest(URI base, ClientTls tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT);
+        if (tls.enabled()) {
+            builder.sslContext(tls.sslContext());
+        }
+        HttpClient http = builder.build();
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/healthz")).timeout(TIMEOUT).GET().build();
         return () -> {
             try {
@@ -45,8 +52,10 @@ interface HealthProbe extends AutoCloseable {
     }
 
     /** @param target host:port */
-    static HealthProbe grpc(String target) {
-        ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    static HealthProbe grpc(String target, ClientTls tls) {
+        ManagedChannel channel = Grpc.newChannelBuilder(target, tls.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
+                : InsecureChannelCredentials.create()).build();
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         return new HealthProbe() {
             @Override

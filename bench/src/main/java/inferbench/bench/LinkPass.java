@@ -44,7 +44,7 @@ final class LinkPass {
             progress.println("link " + link.describe());
             long start = System.nanoTime();
             try (LinkedServers linked = LinkedServers.start(link, servers.restUrl(), servers.grpcTarget())) {
-                Servers through = Servers.at(linked.restUrl(), linked.grpcTarget());
+                Servers through = Servers.at(linked.restUrl(), linked.grpcTarget(), servers.tls());
                 for (FrameSize size : links.sizes()) {
                     for (Sent sent : links.sent()) {
                         Frames frames = Frames.of(options.frames().get(0), size, answer, sent);
@@ -82,7 +82,7 @@ final class LinkPass {
     private Sample firstCall(BenchTransport kind, Servers through, Frames frames) {
         Frames.Frame frame = frames.forTicket(0);
         long start = System.nanoTime();
-        try (Transport transport = kind.open(through.restUrl(), through.grpcTarget())) {
+        try (Transport transport = kind.open(through)) {
             Reply reply = transport.send(frame.jpeg(), options.save());
             Sender.Answer answer = TransportSender.judged(frame, reply, options.save());
             return new Sample((System.nanoTime() - start) / 1e6, answer.serverMs(), answer.requestBytes(),

@@ -125,7 +125,7 @@ final class LoadRunner {
     }
 
     /** A request that throws is a failed sample, not a failed run: the other requests still count. */
-    private static Sample timed(Sender sender, int ticket) {
+    static Sample timed(Sender sender, int ticket) {
         long begin = System.nanoTime();
         try {
             Sender.Answer answer = sender.send(ticket);

@@ -158,6 +158,27 @@ final class Report {
         } else if (!setup.serversStarted()) {
             md.append("\n## Cold starts\n\nNot measured: they need servers the benchmark starts itself.\n");
         }
+        if (!results.tls().isEmpty()) {
+            md.append("\n## TLS\n\nEvery transport in plaintext and over TLS (TLS 1.3, which every client here")
+                    .append(" negotiates; the servers offer 1.2 too), on servers started for this pass, one pair")
+                    .append(" per way of securing them, each warmed up alike (").append(o.tlsWarmup())
+                    .append(" requests per transport, as in the first warm-up above). The server's certificate:")
+                    .append(" EC P-256, made for the run. gRPC")
+                    .append(" with each TLS implementation its server can use (OpenSSL: the BoringSSL bundled with")
+                    .append(" grpc-netty-shaded; and the JDK's), REST with the JDK's; the gRPC client uses grpc's")
+                    .append(" default (OpenSSL where it loads). ").append(setup.frames().get(0).label())
+                    .append(" frames. New connection: ").append(o.tlsCalls()).append(" new clients each send two")
+                    .append(" frames; its setup is the first call's overhead minus the second's (TCP connect, and the")
+                    .append(" TLS handshake: one round trip for TLS 1.3, after TCP's), the median. Per frame: ")
+                    .append(o.tlsRequests()).append(" requests on a kept connection, one in flight (after ")
+                    .append(o.warmup()).append(" not counted). Server CPU: ").append(o.tlsCpuRequests())
+                    .append(" frames of the same size whose header declares 65535 x 65535 pixels, which the server")
+                    .append(" refuses before decoding, so detection does not bury the protocol's share; the server")
+                    .append(" process's user and system time from /proc over them, per request (10 ms clock ticks).\n\n")
+                    .append(TlsReport.markdown(results.tls()));
+        } else if (!setup.serversStarted()) {
+            md.append("\n## TLS\n\nNot measured: the TLS pass needs servers the benchmark starts itself.\n");
+        }
         List<Targets.Check> checks = Targets.check(setup, cells);
         if (!checks.isEmpty()) {
             md.append("\n## Targets\n\nThe original Python servers' figures on the reference 2-core machine and")

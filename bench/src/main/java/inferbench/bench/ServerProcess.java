@@ -22,6 +22,8 @@ import java.util.function.BooleanSupplier;
 final class ServerProcess implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(20);
     private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    /** USER_HZ: what Linux counts /proc's CPU times in, 100 on every mainstream architecture. */
+    private static final int CLOCK_TICKS_PER_SECOND = 100;
 
     private final String name;
     private final Process process;
@@ -88,6 +90,24 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException("cannot read " + status + " (RSS is read from Linux /proc)", e);
         }
         throw new IllegalStateException("no VmRSS line in " + status);
+    }
+
+    /**
+     * CPU time the server process has used so far, user and system, all its threads (those that
+     * ended too), from /proc: in milliseconds, counted in the kernel's clock ticks (USER_HZ, 100
+     * a second on Linux), so differences over many requests are what to read.
+     */
+    double cpuMillis() {
+        Path stat = Path.of("/proc", Long.toString(process.pid()), "stat");
+        try {
+            String line = Files.readString(stat);
+            // the command name, in parentheses, may hold spaces: fields are counted after it
+            String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime: fields 14 and 15
+            return ticks * 1000.0 / CLOCK_TICKS_PER_SECOND;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + stat + " (CPU time is read from Linux /proc)", e);
+        }
     }
 
     /** Asks the server to stop (its shutdown hook runs), then kills it if it does not. */

@@ -15,10 +15,16 @@ import java.util.Map;
  * left without them.
  */
 final class ServerTimes {
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client;
     private final Map<BenchTransport.Server, URI> metrics = new EnumMap<>(BenchTransport.Server.class);
 
+    /** REST's metrics come over HTTPS when its /predict does; gRPC's metrics port speaks plain HTTP. */
     ServerTimes(Servers servers) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (servers.tls().enabled()) {
+            builder.sslContext(servers.tls().sslContext());
+        }
+        client = builder.build();
         for (BenchTransport.Server server : BenchTransport.Server.values()) {
             URI uri = servers.metrics(server);
             if (uri != null) {

@@ -2,6 +2,7 @@ package inferbench.bench;
 
 import inferbench.client.transport.RestTransport;
 import inferbench.server.ServerSettings;
+import inferbench.tls.ClientTls;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The two servers a run measures: started here as separate JVMs with the same options, or
@@ -25,19 +27,25 @@ final class Servers implements AutoCloseable {
     private final String grpcTarget;
     /** The gRPC server's metrics port: the one given to a server started here, else its default. */
     private int grpcMetricsPort = ServerSettings.DEFAULT_METRICS_PORT;
+    private final ClientTls tls;
     private final Map<BenchTransport.Server, ServerProcess> processes = new LinkedHashMap<>();
     private final Map<String, String> descriptions = new LinkedHashMap<>();
     private final Map<String, Duration> startup = new LinkedHashMap<>();
 
     private Servers(URI restUrl, String grpcTarget) {
+        this(restUrl, grpcTarget, ClientTls.PLAINTEXT);
+    }
+
+    private Servers(URI restUrl, String grpcTarget, ClientTls tls) {
         this.restUrl = restUrl;
         this.grpcTarget = grpcTarget;
+        this.tls = tls;
     }
 
     /** Servers already running: nothing to start, nothing known about their settings. */
     static Servers running(BenchOptions options) {
         Servers servers = new Servers(options.restUrl() == null ? null : RestTransport.predictUrl(options.restUrl()),
-                options.grpcTarget());
+                options.grpcTarget(), options.tls());
         if (options.restUrl() != null) {
             servers.descriptions.put("REST", "already running at " + options.restUrl()
                     + " (not started by the benchmark: its settings are unknown)");
@@ -51,7 +59,12 @@ final class Servers implements AutoCloseable {
 
     /** Servers at these addresses, such as relays in front of the real ones; nothing to start or stop. */
     static Servers at(URI restUrl, String grpcTarget) {
-        return new Servers(restUrl, grpcTarget);
+        return at(restUrl, grpcTarget, ClientTls.PLAINTEXT);
+    }
+
+    /** The same, reached with {@code tls} (restUrl then an https address). */
+    static Servers at(URI restUrl, String grpcTarget, ClientTls tls) {
+        return new Servers(restUrl, grpcTarget, tls);
     }
 
     /**
@@ -94,13 +107,49 @@ final class Servers implements AutoCloseable {
         }
     }
 
+    /**
+     * Servers of the given kinds, started as {@link #start} starts them with {@code flags} added
+     * (such as --tls-cert), and reached with {@code tls}; {@code name} ("TLS") tells their files
+     * and descriptions apart from the others'.
+     */
+    static Servers startWith(Set<BenchTransport.Server> kinds, String name, List<String> flags, ClientTls tls,
+                             BenchOptions options, Path work) throws IOException, InterruptedException {
+        int restPort = ServerProcess.freePort();
+        int grpcPort = ServerProcess.freePort();
+        while (grpcPort == restPort) {
+            grpcPort = ServerProcess.freePort();
+        }
+        Servers servers = new Servers(
+                kinds.contains(BenchTransport.Server.REST) ? URI.create((tls.enabled() ? "https" : "http")
+                        + "://127.0.0.1:" + restPort + "/predict") : null,
+                kinds.contains(BenchTransport.Server.GRPC) ? "127.0.0.1:" + grpcPort : null, tls);
+        try {
+            if (servers.restUrl != null) {
+                servers.launch(BenchTransport.Server.REST, "REST " + name, restPort, options, work, flags);
+            }
+            if (servers.grpcTarget != null) {
+                servers.launch(BenchTransport.Server.GRPC, "gRPC " + name, grpcPort, options, work, flags);
+            }
+            return servers;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            servers.close();
+            throw e;
+        }
+    }
+
     private void launch(BenchTransport.Server kind, String name, int port, BenchOptions options, Path work)
             throws IOException, InterruptedException {
+        launch(kind, name, port, options, work, List.of());
+    }
+
+    private void launch(BenchTransport.Server kind, String name, int port, BenchOptions options, Path work,
+                        List<String> flags) throws IOException, InterruptedException {
         Path jar = kind == BenchTransport.Server.REST ? options.restJar() : options.grpcJar();
         List<String> args = new ArrayList<>(List.of("--bind", "127.0.0.1", "--port", Integer.toString(port),
                 "--workers", Integer.toString(options.workers()),
                 "--queue", Integer.toString(Math.max(64, 4 * options.maxConcurrency())),
                 "--access-log", "false"));
+        args.addAll(flags);
         if (kind == BenchTransport.Server.GRPC) { // REST serves its metrics on its own port
             grpcMetricsPort = ServerProcess.freePort();
             args.addAll(List.of("--metrics-port", Integer.toString(grpcMetricsPort)));
@@ -117,8 +166,8 @@ final class Servers implements AutoCloseable {
         ServerProcess process = ServerProcess.launch(name, jar, options.javaOptions(), args,
                 work.resolve(files + ".log"));
         processes.put(kind, process);
-        try (HealthProbe probe = kind == BenchTransport.Server.REST ? HealthProbe.rest(restUrl)
-                : HealthProbe.grpc(grpcTarget)) {
+        try (HealthProbe probe = kind == BenchTransport.Server.REST ? HealthProbe.rest(restUrl, tls)
+                : HealthProbe.grpc(grpcTarget, tls)) {
             startup.put(name, process.awaitHealthy(probe::healthy, STARTUP_LIMIT));
         }
         descriptions.put(name, "started by the benchmark, `java " + String.join(" ", shown) + "`");
@@ -135,6 +184,11 @@ final class Servers implements AutoCloseable {
 
     String grpcTarget() {
         return grpcTarget;
+    }
+
+    /** How clients reach these servers: {@link ClientTls#PLAINTEXT}, or TLS trusting their CA. */
+    ClientTls tls() {
+        return tls;
     }
 
     /** The started process of a server, or null when it was already running. */

@@ -36,7 +36,7 @@ final class TransportProbe {
 
     static Result probe(BenchTransport kind, Servers servers, Frames frames, boolean save) {
         Frames.Frame frame = frames.forTicket(0);
-        try (Transport transport = kind.open(servers.restUrl(), servers.grpcTarget())) {
+        try (Transport transport = kind.open(servers)) {
             return judge(kind, frame, transport.send(frame.jpeg(), save), save);
         } catch (NotOfferedException e) { // no such gRPC method, or no such REST path
             return new Result(kind, Outcome.NOT_OFFERED, e.getMessage());

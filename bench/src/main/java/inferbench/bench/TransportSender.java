@@ -19,7 +19,7 @@ final class TransportSender implements Sender {
     }
 
     static Sender.Factory factory(BenchTransport kind, Servers servers, Frames frames, boolean save) {
-        return () -> new TransportSender(kind.open(servers.restUrl(), servers.grpcTarget()), frames, save);
+        return () -> new TransportSender(kind.open(servers), frames, save);
     }
 
     @Override

@@ -68,11 +68,12 @@ final class WireBytes {
             throw new IllegalArgumentException("the wire pass needs at least 2 calls: the first, and one after it");
         }
         String[] target = kind.server == BenchTransport.Server.REST
-                ? new String[] {servers.restUrl().getHost(), Integer.toString(servers.restUrl().getPort())}
+                ? new String[] {servers.restUrl().getHost(), Integer.toString(servers.restUrl().getPort() >= 0
+                        ? servers.restUrl().getPort() : servers.tls().enabled() ? 443 : 80)}
                 : servers.grpcTarget().split(":(?=[0-9]+$)");
         try (ByteCountingRelay relay = ByteCountingRelay.start(target[0], Integer.parseInt(target[1]));
-             Transport transport = kind.open(throughRelay(servers.restUrl(), relay.port()),
-                     "127.0.0.1:" + relay.port())) {
+             Transport transport = kind.open(Servers.at(throughRelay(servers.restUrl(), relay.port()),
+                     "127.0.0.1:" + relay.port(), servers.tls()))) {
             Bytes firstFraming = null;
             Bytes lastFraming = null;
             double[] sums = new double[4]; // wire sent, wire received, body sent, body received
@@ -103,9 +104,9 @@ final class WireBytes {
         }
     }
 
-    /** The same /predict address with the relay's port; null when there is no REST server. */
+    /** The same /predict address (http or https) with the relay's port; null when there is no REST server. */
     private static URI throughRelay(URI restUrl, int port) {
-        return restUrl == null ? null : URI.create("http://127.0.0.1:" + port + restUrl.getRawPath());
+        return restUrl == null ? null : URI.create(restUrl.getScheme() + "://127.0.0.1:" + port + restUrl.getRawPath());
     }
 
     static String markdown(List<Result> results) {

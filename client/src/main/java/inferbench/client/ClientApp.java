@@ -80,9 +80,9 @@ public final class ClientApp {
         URI restUrl = linked == null ? options.rest() : linked.restUrl();
         String grpcTarget = linked == null ? options.grpc() : linked.grpcTarget();
         String over = linked == null ? "" : " over " + options.link().name();
-        Transport rest = new RestTransport(restUrl, RestTransport.Body.MULTIPART, options.timeout());
-        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(grpcTarget, options.timeout())
-                : new GrpcUnaryTransport(grpcTarget, options.timeout());
+        Transport rest = new RestTransport(restUrl, RestTransport.Body.MULTIPART, options.timeout(), options.tls());
+        Transport grpc = options.grpcStream() ? new GrpcStreamTransport(grpcTarget, options.timeout(), options.tls())
+                : new GrpcUnaryTransport(grpcTarget, options.timeout(), options.tls());
         LiveSession session = new LiveSession(source, rest, options.rest() + over, grpc, options.grpc() + over,
                 new Controls(options.mode(), options.save()), options.fps(), options.quality(),
                 options.centreOnly(), linked == null ? "" : options.link().describe(),

@@ -30,12 +30,15 @@ public final class LinkedServers implements AutoCloseable {
         LinkRelay rest = null;
         try {
             if (restUrl != null) {
-                rest = LinkRelay.start(profile, restUrl.getHost(), restUrl.getPort() < 0 ? 80 : restUrl.getPort());
+                int port = restUrl.getPort() >= 0 ? restUrl.getPort() : "https".equals(restUrl.getScheme()) ? 443 : 80;
+                rest = LinkRelay.start(profile, restUrl.getHost(), port);
             }
             LinkRelay grpc = grpcTarget == null ? null : LinkRelay.start(profile,
                     grpcTarget.substring(0, grpcColon).replaceAll("^\\[|]$", ""),
                     Integer.parseInt(grpcTarget.substring(grpcColon + 1)));
-            URI relayed = rest == null ? null : URI.create("http://127.0.0.1:" + rest.port() + restUrl.getRawPath()
+            // the scheme is kept: a TLS client speaks TLS to the relay, which passes the bytes on
+            URI relayed = rest == null ? null : URI.create(restUrl.getScheme() + "://127.0.0.1:" + rest.port()
+                    + restUrl.getRawPath()
                     + (restUrl.getRawQuery() == null ? "" : "?" + restUrl.getRawQuery()));
             return new LinkedServers(rest, grpc, relayed);
         } catch (IOException | RuntimeException e) {

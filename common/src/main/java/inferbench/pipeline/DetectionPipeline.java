@@ -1,14 +1,9 @@
 package inferbench.pipeline;
 
 import inferbench.storage.ResultStore;
-import inferbench.storage.StorageFullException;
-import java.io.IOException;
-import java.nio.file.FileSystemException;
+import inferbench.storage.SaveOutcome;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.opencv.core.Core;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -36,7 +31,6 @@ public final class DetectionPipeline {
     /** What both servers answer for any other media type, in the original service's words. */
     public static final String ONLY_JPEG = "Only image/jpeg supported";
 
-    private static final Logger LOG = Logger.getLogger(DetectionPipeline.class.getName());
     private static final double BOX_SCALE = (double) CROP_SIDE / DETECT_SIDE;
 
     private final FaceDetector detector;
@@ -69,20 +63,15 @@ public final class DetectionPipeline {
         return type.equalsIgnoreCase("image/jpeg") || type.equalsIgnoreCase("image/jpg");
     }
 
-    /**
-     * Detects faces in one JPEG.
-     *
-     * @param protocol "REST" or "gRPC": written to records.csv when saving
-     * @throws InvalidImageException when the data is not an acceptable JPEG
-     */
+    /** Detects faces in one JPEG; {@code protocol}, "REST" or "gRPC", goes to records.csv when saving. */
     public DetectionResult process(byte[] jpeg, boolean save, String protocol) throws InvalidImageException {
         return process(ByteBuffer.wrap(jpeg), save, protocol);
     }
 
     /**
      * Detects faces in the JPEG between the buffer's position and limit, which are left as they
-     * are. A buffer over an array (the REST server passes the multipart part in the request body)
-     * goes to OpenCV without a copy on the Java side.
+     * are. The buffer is one over an array (the REST server passes the multipart part in the
+     * request body), which goes to OpenCV without a copy on the Java side.
      */
     public DetectionResult process(ByteBuffer jpeg, boolean save, String protocol) throws InvalidImageException {
         long start = System.nanoTime();
@@ -92,6 +81,7 @@ public final class DetectionPipeline {
         Mat crop = null;
         Mat small = new Mat();
         Mat grey = exact ? new Mat() : small;
+        Mat saved = null;
         try {
             crop = cropTo720(decoded);
             Imgproc.resize(crop, small, new Size(DETECT_SIDE, DETECT_SIDE), 0, 0, Imgproc.INTER_AREA);
@@ -102,72 +92,31 @@ public final class DetectionPipeline {
             if (!save) {
                 return new DetectionResult(boxes, millisSince(start), "", "");
             }
-            if (exact) {
-                return saved(crop, boxes, protocol, start);
-            }
-            // The saved image is in colour, and the answer must not depend on saving: a second,
-            // colour decode for the file only.
-            Mat colour = decode(jpeg, Imgcodecs.IMREAD_COLOR);
-            Mat colourCrop = null;
-            try {
-                colourCrop = cropTo720(colour);
-                return saved(colourCrop, boxes, protocol, start);
-            } finally {
-                colour.release();
-                if (colourCrop != null) {
-                    colourCrop.release();
-                }
-            }
+            // The saved image is in colour, and the answer must not depend on saving: an image
+            // decoded to grey is decoded again, in colour, for the file only.
+            saved = exact ? crop : colourCrop(jpeg);
+            DetectionResult unsaved = new DetectionResult(boxes, millisSince(start), "", "");
+            SaveOutcome outcome = store.trySave(saved, unsaved, protocol);
+            return new DetectionResult(boxes, millisSince(start), outcome.filename(), outcome.error());
         } finally {
-            decoded.release();
-            if (crop != null) {
-                crop.release();
-            }
-            small.release();
-            grey.release();
+            release(decoded, crop, small, grey, saved);
         }
     }
 
-    /**
-     * Saving is best effort: a full disk or the storage cap must not turn a good detection into
-     * an error, so the failure is logged and reported in the result (with no file name: nothing
-     * was kept), and the server keeps serving.
-     */
-    private DetectionResult saved(Mat crop, List<Box> boxes, String protocol, long start) {
-        DetectionResult unsaved = new DetectionResult(boxes, millisSince(start), "", "");
+    private static Mat colourCrop(ByteBuffer jpeg) throws InvalidImageException {
+        Mat colour = decode(jpeg, Imgcodecs.IMREAD_COLOR);
         try {
-            String filename = store.save(crop, unsaved, protocol);
-            return new DetectionResult(boxes, millisSince(start), filename, "");
-        } catch (StorageFullException e) { // the store logs when it becomes full, not every refusal
-            return new DetectionResult(boxes, millisSince(start), "", "could not save the image: " + e.getMessage());
-        } catch (IOException e) { // a full disk: one line each, the reason is all there is to say
-            LOG.warning("saving a " + protocol + " result to " + store.directory() + " failed: " + e);
-            return new DetectionResult(boxes, millisSince(start), "", "could not save the image: " + reasonOf(e));
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "saving a " + protocol + " result to " + store.directory() + " failed", e);
-            return new DetectionResult(boxes, millisSince(start), "", "could not save the image: " + reasonOf(e));
+            return cropTo720(colour);
+        } finally {
+            colour.release();
         }
-    }
-
-    /** Why a save failed, without the server's paths: "No space left on device", not where. */
-    private static String reasonOf(Exception e) {
-        if (e instanceof FileSystemException fs) {
-            return fs.getReason() != null ? fs.getReason() : "the file system refused it";
-        }
-        return e instanceof IOException && e.getMessage() != null ? e.getMessage() : "see the server's log";
     }
 
     private static Mat decode(ByteBuffer jpeg, int flags) throws InvalidImageException {
         MatOfByte buffer = new MatOfByte();
         try {
             buffer.alloc(jpeg.remaining());
-            if (jpeg.hasArray()) {
-                buffer.put(0, 0, jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
-            } else { // read-only or direct: no array to hand over
-                byte[] copy = new byte[jpeg.remaining()];
-                jpeg.duplicate().get(copy);
-                buffer.put(0, 0, copy);
-            }
+            buffer.put(0, 0, jpeg.array(), jpeg.arrayOffset() + jpeg.position(), jpeg.remaining());
             Mat image = Imgcodecs.imdecode(buffer, flags);
             if (image.empty()) {
                 image.release();
@@ -188,21 +137,12 @@ public final class DetectionPipeline {
         return new Rect((width - side) / 2, (height - side) / 2, side, side);
     }
 
-    /**
-     * The centre square, resized to 720x720 with INTER_AREA when it is not that size already.
-     * Returns a new Mat the caller releases.
-     */
+    /** The centre square, resized to 720x720 (a square that size already is copied): a new Mat the caller releases. */
     static Mat cropTo720(Mat image) {
-        Rect square = centreSquare(image.cols(), image.rows());
-        int side = square.width;
-        Mat view = image.submat(square); // shares pixels with image, no copy
+        Mat view = image.submat(centreSquare(image.cols(), image.rows())); // shares pixels with image, no copy
         try {
             Mat out = new Mat();
-            if (side == CROP_SIDE) {
-                view.copyTo(out);
-            } else {
-                Imgproc.resize(view, out, new Size(CROP_SIDE, CROP_SIDE), 0, 0, Imgproc.INTER_AREA);
-            }
+            Imgproc.resize(view, out, new Size(CROP_SIDE, CROP_SIDE), 0, 0, Imgproc.INTER_AREA);
             return out;
         } finally {
             view.release();
@@ -210,12 +150,16 @@ public final class DetectionPipeline {
     }
 
     private static List<Box> toCropSpace(List<Rect> faces) {
-        List<Box> boxes = new ArrayList<>(faces.size());
-        for (Rect r : faces) {
-            boxes.add(new Box((float) (r.x * BOX_SCALE), (float) (r.y * BOX_SCALE),
-                    (float) (r.width * BOX_SCALE), (float) (r.height * BOX_SCALE)));
+        return faces.stream().map(r -> new Box((float) (r.x * BOX_SCALE), (float) (r.y * BOX_SCALE),
+                (float) (r.width * BOX_SCALE), (float) (r.height * BOX_SCALE))).toList();
+    }
+
+    private static void release(Mat... mats) {
+        for (Mat mat : mats) {
+            if (mat != null) {
+                mat.release(); // twice is harmless: the second finds it empty
+            }
         }
-        return boxes;
     }
 
     private static double millisSince(long startNanos) {

@@ -30,10 +30,12 @@ import java.time.Duration;
  *                       RESOURCE_EXHAUSTED
  * @param maxConnectionAge gRPC: a connection is asked to go away (GOAWAY) after about this long, and
  *                       its calls get half of it more to finish
+ * @param flowWindowBytes gRPC: the HTTP/2 flow-control window, per connection and per call: what a
+ *                       client may send ahead of what the server has read
  */
 public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout,
                             int maxConnections, long bodyMemoryBytes, int maxCallsPerConnection, int maxCalls,
-                            long messageMemoryBytes, Duration maxConnectionAge) {
+                            long messageMemoryBytes, Duration maxConnectionAge, int flowWindowBytes) {
     public static final long DEFAULT_MAX_BODY = 16L * 1024 * 1024;
     /** Headers are a few hundred bytes: a client that takes 10 s for them is stalled or hostile. */
     public static final Duration DEFAULT_HEADER_TIMEOUT = Duration.ofSeconds(10);
@@ -55,6 +57,13 @@ public record RequestLimits(long maxBodyBytes, Duration headerTimeout, Duration 
     public static final long DEFAULT_MESSAGE_MEMORY = 4 * DEFAULT_MAX_BODY;
     /** Long enough that reconnecting costs nothing, short enough that every connection is renewed. */
     public static final Duration DEFAULT_MAX_CONNECTION_AGE = Duration.ofMinutes(30);
+    /**
+     * Twice a 1920x1080 webcam frame: Netty gives window back once half of it has been read, so
+     * a client always has at least 512 KiB to send a frame in one piece. Each connection may
+     * hold about a window the server has not counted yet, so a larger window costs memory per
+     * connection (docs/protocols.md has both measured).
+     */
+    public static final int DEFAULT_FLOW_WINDOW = 1024 * 1024;
 
     /**
      * A deadline as its error messages give it: "20 s", "0.3 s". The header and body deadlines

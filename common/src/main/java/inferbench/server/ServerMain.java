@@ -3,6 +3,7 @@ package inferbench.server;
 import inferbench.config.Config;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.storage.ResultStore;
+import inferbench.tls.ClientTls;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,6 +39,12 @@ public final class ServerMain {
         /** Where it listens, as a person would type it: {@code http://0.0.0.0:8001}, {@code 127.0.0.1:50051}. */
         String where();
 
+        /** How it serves TLS, in one line ("TLSv1.3, TLSv1.2 through ...; certificate ..."), or null for plaintext. */
+        default String tls() {
+            return null;
+        }
+
+        /** Requests (gRPC: calls) running or waiting for a worker. */
         int requestsInFlight();
 
         /**
@@ -57,7 +64,7 @@ public final class ServerMain {
 
     /** Checks a running server's health, prints one line, returns the exit status. */
     public interface Probe {
-        int check(String host, int port, PrintStream out);
+        int check(String host, int port, ClientTls tls, PrintStream out);
     }
 
     /**
@@ -84,8 +91,9 @@ public final class ServerMain {
             if (config.has("probe")) {
                 String host = config.get("host", null, "127.0.0.1");
                 int port = (int) config.getLong("port", "PORT", spec.defaultPort(), 1, 65535);
+                ClientTls tls = ClientTls.read(config);
                 config.rejectUnknown();
-                return spec.probe().check(host, port, out);
+                return spec.probe().check(host, port, tls, out);
             }
             settings = ServerSettings.read(config, spec.defaultPort());
             config.rejectUnknown();
@@ -114,6 +122,9 @@ public final class ServerMain {
         out.println(name + " listening on " + server.where() + " (" + settings.workers() + " workers, queue "
                 + settings.queue() + ", max body " + settings.limits().maxBodyBytes() + " bytes, storage "
                 + settings.storage().directory().toAbsolutePath() + ")");
+        if (server.tls() != null) {
+            out.println(name + ": " + server.tls());
+        }
         boolean drained = stop.awaitStopped();
         err.println(drained ? name + ": stopped"
                 : name + ": stopped; requests still running after " + GRACE.toSeconds() + " s were cut off");

@@ -4,6 +4,7 @@ import inferbench.config.Config;
 import inferbench.pipeline.DecodeMode;
 import inferbench.pipeline.PipelineSettings;
 import inferbench.storage.StorageSettings;
+import inferbench.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -11,9 +12,12 @@ import java.time.ZoneId;
 /**
  * The settings both servers share, read with the same flag and variable names, so a REST and a
  * gRPC server started with the same options get the same compute, limits and storage.
+ *
+ * @param tls the certificate to serve TLS with, or null for plaintext
  */
 public record ServerSettings(String bind, int port, int workers, int queue, RequestLimits limits,
-                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog, int metricsPort) {
+                             StorageSettings storage, PipelineSettings pipeline, boolean accessLog,
+                             TlsSettings tls, int metricsPort) {
 
     /** Loopback: a service that writes files reaches the network only when asked (--bind 0.0.0.0). */
     public static final String DEFAULT_BIND = "127.0.0.1";
@@ -55,6 +59,9 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --max-connection-age S  gRPC: seconds after which a connection is asked to go away
                                     (GOAWAY, +-10%%); its calls get half of that more to finish
                                     (MAX_CONNECTION_AGE, default 1800)
+                  --flow-window BYTES  gRPC: the HTTP/2 flow-control window per connection and call; a
+                                    frame up to half of it goes in one round trip, and each connection
+                                    may hold about that much more memory (FLOW_WINDOW, default 1048576)
                   --storage DIR     where saved images and records.csv go (STORAGE_DIR, default storage)
                   --max-storage BYTES  the most saved files may take; saving stops there
                                     (STORAGE_MAX_BYTES, default 1073741824)
@@ -69,7 +76,7 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                   --metrics-port N  Prometheus metrics at GET /metrics: gRPC on an HTTP port of its own,
                                     on --bind; REST on its own port, whatever N; 0 turns them off on
                                     both (METRICS_PORT, default 9464)
-                """.formatted(defaultPort);
+                """.formatted(defaultPort) + TlsSettings.USAGE;
     }
 
     public static ServerSettings read(Config config, int defaultPort) {
@@ -92,7 +99,10 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 config.getLong("message-memory", "MESSAGE_MEMORY", Math.max(RequestLimits.DEFAULT_MESSAGE_MEMORY, maxBody),
                         1024, Long.MAX_VALUE),
                 Duration.ofSeconds(config.getLong("max-connection-age", "MAX_CONNECTION_AGE",
-                        RequestLimits.DEFAULT_MAX_CONNECTION_AGE.toSeconds(), 1, Duration.ofDays(30).toSeconds())));
+                        RequestLimits.DEFAULT_MAX_CONNECTION_AGE.toSeconds(), 1, Duration.ofDays(30).toSeconds())),
+                // HTTP/2's smallest window, and its largest (RFC 9113 section 6.9.1)
+                (int) config.getLong("flow-window", "FLOW_WINDOW", RequestLimits.DEFAULT_FLOW_WINDOW, 65535,
+                        Integer.MAX_VALUE));
         if (limits.bodyMemoryBytes() < 2 * maxBody) {
             // a body's buffer grows by doubling as bytes arrive: its last step holds both buffers
             throw new IllegalArgumentException("--body-memory / BODY_MEMORY: " + limits.bodyMemoryBytes()
@@ -120,6 +130,7 @@ public record ServerSettings(String bind, int port, int workers, int queue, Requ
                 storage,
                 pipeline,
                 config.getBoolean("access-log", "ACCESS_LOG", true),
+                TlsSettings.read(config),
                 (int) config.getLong("metrics-port", "METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535));
     }
 

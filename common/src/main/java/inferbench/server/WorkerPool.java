@@ -30,18 +30,11 @@ public final class WorkerPool {
     private final ThreadPoolExecutor threads;
     private volatile Observer observer = Observer.NONE;
 
-    /**
-     * Told of every task the pool ran, on the worker, before the task's future completes (the
-     * metrics: inferbench.metrics). It must be quick: the reply waits for it.
-     */
+    /** Told of each task run, on its worker, before its future completes: how the metrics watch the pool. */
     public interface Observer {
         Observer NONE = (waitedNanos, ranNanos, result) -> { };
 
-        /**
-         * @param waitedNanos from {@link #trySubmit} to a worker starting the task
-         * @param ranNanos    the task's own time
-         * @param result      what the task returned, or null if it threw
-         */
+        /** From trySubmit to a worker starting the task; the task's own time; what it returned (null: it threw). */
         void ran(long waitedNanos, long ranNanos, Object result);
     }
 
@@ -114,10 +107,9 @@ public final class WorkerPool {
     }
 
     /**
-     * Admits nothing more, lets the admitted tasks finish for up to {@code grace}, then
-     * interrupts what is left. An interrupt while waiting cuts the wait short (and is kept).
-     *
-     * @return true if every admitted task finished within the grace period
+     * Admits nothing more, lets the admitted tasks finish for up to {@code grace}, then interrupts
+     * what is left; true if every one finished in time. An interrupt while waiting cuts the wait
+     * short (and is kept).
      */
     public boolean shutdown(Duration grace) {
         threads.shutdown();

@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
@@ -155,6 +156,25 @@ public final class ResultStore implements Closeable {
             synchronized (this) {
                 reserved.remove(name);
             }
+        }
+    }
+
+    /**
+     * {@link #save}, best effort: a full disk or the storage cap must not turn a good detection
+     * into an error, so a failure is logged and returned with its reason (and no file name:
+     * nothing was kept), and the server keeps serving.
+     */
+    public SaveOutcome trySave(Mat crop, DetectionResult detection, String protocol) {
+        try {
+            return new SaveOutcome(save(crop, detection, protocol), "");
+        } catch (StorageFullException e) { // logged when the store becomes full, not at every refusal
+            return SaveOutcome.failed(e);
+        } catch (IOException e) { // a full disk: one line each, the reason is all there is to say
+            LOG.warning("saving a " + protocol + " result to " + directory + " failed: " + e);
+            return SaveOutcome.failed(e);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "saving a " + protocol + " result to " + directory + " failed", e);
+            return SaveOutcome.failed(e);
         }
     }
 

@@ -44,7 +44,7 @@ class ServerMainTest {
     private int run(String... args) {
         ServerMain.Spec spec = new ServerMain.Spec("test-server", 8001, USAGE,
                 (settings, pipeline) -> bindOnly(settings),
-                (host, port, probeOut) -> {
+                (host, port, tls, probeOut) -> {
                     probed.add(host + ":" + port);
                     return ServerMain.EXIT_FAILURE;
                 });

@@ -7,6 +7,7 @@ import inferbench.config.Config;
 import inferbench.pipeline.DecodeMode;
 import inferbench.pipeline.PipelineSettings;
 import inferbench.storage.StorageSettings;
+import inferbench.tls.TlsSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
@@ -21,9 +22,9 @@ class ServerSettingsTest {
         assertEquals(new ServerSettings("127.0.0.1", 8001, cores, 2 * cores,
                 new RequestLimits(16L * 1024 * 1024, Duration.ofSeconds(10), Duration.ofSeconds(20),
                         Duration.ofSeconds(30), 512, 256L * 1024 * 1024, 100, 512, 64L * 1024 * 1024,
-                        Duration.ofMinutes(30)),
+                        Duration.ofMinutes(30), 1024 * 1024),
                 new StorageSettings(Path.of("storage"), 1L << 30, ZoneId.systemDefault()),
-                new PipelineSettings(null, 4096L * 4096, DecodeMode.EXACT, 0), true, 9464), settings);
+                new PipelineSettings(null, 4096L * 4096, DecodeMode.EXACT, 0), true, null, 9464), settings);
     }
 
     @Test
@@ -37,13 +38,17 @@ class ServerSettingsTest {
                 Map.entry("MAX_CONNECTIONS", "6"), Map.entry("STORAGE_MAX_BYTES", "7000"),
                 Map.entry("BODY_MEMORY", "8192"), Map.entry("MAX_CALLS_PER_CONNECTION", "8"), Map.entry("MAX_CALLS", "9"),
                 Map.entry("MESSAGE_MEMORY", "4096"), Map.entry("MAX_CONNECTION_AGE", "11"),
+                Map.entry("FLOW_WINDOW", "70000"), Map.entry("TLS_CERT", "/tmp/cert.pem"),
+                Map.entry("TLS_KEY", "/tmp/key.pem"), Map.entry("TLS_PROVIDER", "jdk"),
                 Map.entry("METRICS_PORT", "12"));
         ServerSettings settings = ServerSettings.read(new Config(new String[] {}, env), 8001);
         assertEquals(new ServerSettings("0.0.0.0", 9001, 3, 5,
                 new RequestLimits(2048, Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5), 6, 8192, 8,
-                        9, 4096, Duration.ofSeconds(11)),
+                        9, 4096, Duration.ofSeconds(11), 70000),
                 new StorageSettings(Path.of("/tmp/s"), 7000, ZoneId.of("Europe/Paris")),
-                new PipelineSettings(Path.of("/tmp/c.xml"), 1000, DecodeMode.APPROXIMATE, 1), false, 12), settings);
+                new PipelineSettings(Path.of("/tmp/c.xml"), 1000, DecodeMode.APPROXIMATE, 1), false,
+                new TlsSettings(Path.of("/tmp/cert.pem"), Path.of("/tmp/key.pem"), TlsSettings.Provider.JDK), 12),
+                settings);
     }
 
     @Test

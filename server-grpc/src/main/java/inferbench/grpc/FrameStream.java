@@ -4,7 +4,6 @@ import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.server.WorkerPool;
 import io.grpc.Status;
-import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -63,9 +62,9 @@ final class FrameStream implements StreamObserver<Image> {
             framesHeld++;
         }
         // null: the client gave up while the frame waited for a worker
-        workers.trySubmit(() -> call.isCancelled() ? null : detect(frame)).ifPresentOrElse(
+        workers.trySubmit(() -> call.isCancelled() ? null : service.detect(frame)).ifPresentOrElse(
                 detection -> detection.whenComplete((answer, error) -> answer(error == null ? answer
-                        : InferenceService.frameError(InferenceService.internalError(error).getDescription()))),
+                        : InferenceService.frameError(InferenceService.statusOf(error).getDescription()))),
                 () -> answer(InferenceService.frameError(workers.busyMessage())));
     }
 
@@ -87,14 +86,6 @@ final class FrameStream implements StreamObserver<Image> {
         ending = true;
         if (framesHeld == 0) {
             finish();
-        }
-    }
-
-    private Detection detect(Image frame) {
-        try {
-            return service.detect(frame);
-        } catch (StatusException e) {
-            return InferenceService.frameError(e.getStatus().getDescription());
         }
     }
 
@@ -129,8 +120,7 @@ final class FrameStream implements StreamObserver<Image> {
         if (done) {
             return;
         }
-        done = true;
-        service.streamEnded(this);
+        onEnded();
         if (halfClosed) {
             call.onCompleted();
         } else {

@@ -6,7 +6,6 @@ import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
-import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
@@ -24,7 +23,7 @@ import java.util.List;
  * {@link Limits} attach to the builder as options, interceptors, a tracer and a transport filter
  * (inferbench.grpc.limits), and its {@link Watcher}s, the access log and the metrics
  * (inferbench.grpc.metrics), as tracers and interceptors; {@link GrpcServerMain} puts them
- * together and runs them.
+ * together and runs them. With a certificate ({@code --tls-cert}) it serves TLS ({@link GrpcTls}).
  */
 public final class GrpcServer implements ServerMain.Server {
     public static final int DEFAULT_PORT = 50051;
@@ -58,6 +57,7 @@ public final class GrpcServer implements ServerMain.Server {
     private final InferenceService service;
     private final HealthStatusManager health = new HealthStatusManager();
     private final Server server;
+    private final GrpcTls tls;
 
     public GrpcServer(ServerSettings settings, DetectionPipeline pipeline, List<Watcher> watchers, Limits limits) {
         this.settings = settings;
@@ -65,8 +65,9 @@ public final class GrpcServer implements ServerMain.Server {
         this.watchers = watchers;
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "grpc-worker-");
         this.service = new InferenceService(pipeline, workers);
+        this.tls = GrpcTls.of(settings.tls());
         ServerBuilder<?> builder = limits.attachTo(NettyServerBuilder.forAddress(ListenAddress.resolve(settings),
-                        InsecureServerCredentials.create()))
+                        tls.credentials()))
                 // Handlers run on Netty's event loop: they only hand the request to the WorkerPool (or
                 // refuse it) and never block. A grpc executor would queue every request, unbounded.
                 .directExecutor()
@@ -96,11 +97,6 @@ public final class GrpcServer implements ServerMain.Server {
         return this;
     }
 
-    /**
-     * Graceful stop: new calls are refused, admitted ones answered for up to {@code grace} (a
-     * stream answers its frame in hand), the others ended; then the connections close and the
-     * workers stop. True if every admitted call finished in time.
-     */
     @Override
     public boolean stop(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
@@ -124,7 +120,11 @@ public final class GrpcServer implements ServerMain.Server {
         return ListenAddress.hostPort((InetSocketAddress) server.getListenSockets().get(0));
     }
 
-    /** Calls running or waiting for a worker. */
+    @Override
+    public String tls() {
+        return tls.description();
+    }
+
     @Override
     public int requestsInFlight() {
         return workers.inFlight();

@@ -23,13 +23,15 @@ public final class GrpcServerMain {
 
     static final String USAGE = """
             usage: java -jar server-grpc.jar [options]
-                   java -jar server-grpc.jar --probe [--host HOST] [--port N]
+                   java -jar server-grpc.jar --probe [--host HOST] [--port N] [--tls [--ca FILE]]
 
             Serves img.Inference (Predict, PredictStream), grpc.health.v1.Health and server
-            reflection over plaintext HTTP/2. Options, or the environment variables in brackets:
+            reflection over HTTP/2, plaintext or TLS. Options, or the environment variables in brackets:
             """ + ServerSettings.usage(GrpcServer.DEFAULT_PORT) + """
               --probe           ask a running server's health service; exit 0 when SERVING, else 1
               --host HOST       with --probe: the server's address (default 127.0.0.1)
+              --tls, --ca FILE  with --probe: over TLS, trusting the CA certificate(s) in FILE (TLS=1,
+                                TLS_CA; default: the JDK's trust store); the host name is checked
               --help            print this help
 
             """ + ServerMain.EXIT_STATUS_HELP;

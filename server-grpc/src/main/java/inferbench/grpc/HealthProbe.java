@@ -1,7 +1,11 @@
 package inferbench.grpc;
 
+import inferbench.tls.ClientTls;
+import inferbench.tls.TlsFailure;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -23,9 +27,11 @@ final class HealthProbe {
     }
 
     /** Returns the process exit code: 0 when SERVING, 1 otherwise (including unreachable). */
-    static int check(String host, int port, PrintStream out) {
-        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, InsecureChannelCredentials.create())
-                .build();
+    static int check(String host, int port, ClientTls tls, PrintStream out) {
+        ChannelCredentials credentials = tls.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
+                : InsecureChannelCredentials.create();
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(host, port, credentials).build();
         String target = host + ":" + port;
         try {
             ServingStatus status = HealthGrpc.newBlockingStub(channel)
@@ -36,8 +42,9 @@ final class HealthProbe {
             return status == ServingStatus.SERVING ? 0 : 1;
         } catch (StatusRuntimeException e) {
             Throwable cause = e.getCause(); // "io exception" alone does not say "connection refused"
-            out.println(target + " " + e.getStatus().getCode() + ": " + e.getStatus().getDescription()
-                    + (cause != null ? " (" + cause.getMessage() + ")" : ""));
+            String tlsProblem = TlsFailure.explain(e, tls);
+            out.println(target + " " + e.getStatus().getCode() + ": " + (tlsProblem != null ? tlsProblem
+                    : e.getStatus().getDescription() + (cause != null ? " (" + cause.getMessage() + ")" : "")));
             return 1;
         } finally {
             channel.shutdownNow();

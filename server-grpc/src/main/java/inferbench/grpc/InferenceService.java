@@ -32,8 +32,6 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
     static final String PROTOCOL = "gRPC";
 
     private static final Logger LOG = Logger.getLogger(InferenceService.class.getName());
-    /** The REST server's words for a fault of its own; what went wrong is in the log, not sent. */
-    static final String INTERNAL_ERROR = "internal server error";
 
     private final DetectionPipeline pipeline;
     private final WorkerPool workers;
@@ -55,10 +53,8 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             return;
         }
         detection.get().whenComplete((answer, error) -> {
-            if (error instanceof StatusException refused) {
-                call.onError(refused);
-            } else if (error != null) {
-                call.onError(internalError(error).asException());
+            if (error != null) {
+                call.onError(statusOf(error).asException());
             } else if (answer != null) {
                 call.onNext(answer);
                 call.onCompleted();
@@ -95,15 +91,19 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
             return toDetection(pipeline.process(image.getData().toByteArray(), image.getSave(), PROTOCOL));
         } catch (InvalidImageException e) {
             throw Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asException();
-        } catch (RuntimeException e) {
-            throw internalError(e).asException();
         }
     }
 
-    /** A fault of this server's while detecting: logged in full, and the client told only that. */
-    static Status internalError(Throwable fault) {
-        LOG.log(Level.SEVERE, "detection failed", fault);
-        return Status.INTERNAL.withDescription(INTERNAL_ERROR);
+    /**
+     * What the client is told of a detection that failed: a refusal as it is; a fault of this
+     * server's is logged in full, and the client told only that.
+     */
+    static Status statusOf(Throwable error) {
+        if (error instanceof StatusException refused) {
+            return refused.getStatus();
+        }
+        LOG.log(Level.SEVERE, "detection failed", error);
+        return Status.INTERNAL.withDescription("internal server error"); // the REST server's words
     }
 
     static Detection toDetection(DetectionResult result) {
@@ -115,9 +115,8 @@ final class InferenceService extends InferenceGrpc.InferenceImplBase {
                 .setFilename(result.filename())
                 .setStatus(result.status())
                 .setSaveError(result.saveError());
-        for (inferbench.pipeline.Box box : result.boxes()) {
-            detection.addBoxes(Box.newBuilder().setX(box.x()).setY(box.y()).setW(box.w()).setH(box.h()));
-        }
+        result.boxes().forEach(box ->
+                detection.addBoxes(Box.newBuilder().setX(box.x()).setY(box.y()).setW(box.w()).setH(box.h())));
         return detection.build();
     }
 

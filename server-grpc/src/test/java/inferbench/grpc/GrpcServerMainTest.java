@@ -3,6 +3,7 @@ package inferbench.grpc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.samples.SampleCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -77,6 +78,21 @@ class GrpcServerMainTest {
             int port = test.server.port();
             assertEquals(0, run("--probe", "--port", String.valueOf(port)));
             assertEquals("127.0.0.1:" + port + " SERVING" + System.lineSeparator(), out.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void probeSpeaksTlsTrustingTheCaItIsGiven(@TempDir Path dir) throws Exception {
+        SampleCertificates.PemFiles certificates = SampleCertificates.localhost(dir);
+        try (TestServer test = TestServer.start(dir.resolve("storage"), "--tls-cert", certificates.cert().toString(),
+                "--tls-key", certificates.key().toString())) {
+            String port = String.valueOf(test.server.port());
+            assertEquals(0, run("--probe", "--port", port, "--tls", "--ca", certificates.ca().toString()));
+            assertEquals(1, run("--probe", "--port", port, "--tls"));
+            String[] lines = out.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+            assertEquals("127.0.0.1:" + port + " SERVING", lines[0]);
+            assertEquals("127.0.0.1:" + port + " UNAVAILABLE: the server's certificate is not trusted: no CA in the"
+                    + " JDK's trust store signed it (give its CA with --ca FILE)", lines[1]);
         }
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.config.Config;
-import inferbench.grpc.limits.GrpcLimits;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
@@ -41,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -159,53 +159,31 @@ class PredictStreamTest {
     /**
      * A client that sends whenever its transport is ready is held back by the server: the frames
      * it has sent and not had answered stay within what one HTTP/2 flow-control window carries
-     * ({@link GrpcLimits#flowControlWindow}, from --max-body, here a little over one frame), plus
-     * the one the server holds, one in the client's buffer and answers on their way back. Never
-     * the whole video.
+     * (--flow-window, here a little over two frames), plus the one the server holds, one in the
+     * client's buffer and answers on their way back. Never the whole video.
      */
     @Tag("limits")
     @Test
     void holdsBackAClientThatSendsWheneverItsTransportIsReady(@TempDir Path otherStorage) throws Exception {
-        int maxBody = face.getSerializedSize() + 1000;
-        int windowBound = GrpcLimits.flowControlWindow(maxBody) / face.getSerializedSize() + 4;
+        int window = 2 * face.getSerializedSize() + 1000;
+        int windowBound = window / face.getSerializedSize() + 4;
         int total = 3 * windowBound; // a client not held back has all of them in flight
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger mostInFlight = new AtomicInteger();
         Answers answers = new Answers();
-        try (TestServer small = TestServer.start(otherStorage, "--workers", "2", "--max-body", String.valueOf(maxBody))) {
-            small.async().predictStream(new ClientResponseObserver<Image, Detection>() {
-                private ClientCallStreamObserver<Image> out;
-
-                @Override
-                public void beforeStart(ClientCallStreamObserver<Image> requestStream) {
-                    out = requestStream;
-                    out.setOnReadyHandler(() -> {
-                        while (out.isReady() && sent.get() < total) {
-                            out.onNext(face);
-                            mostInFlight.accumulateAndGet(sent.incrementAndGet() - answers.list.size(), Math::max);
-                        }
-                        if (sent.get() == total) {
-                            sent.incrementAndGet(); // completed once
-                            out.onCompleted();
-                        }
-                    });
-                }
-
-                @Override
-                public void onNext(Detection detection) {
-                    answers.onNext(detection);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    answers.onError(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                    answers.onCompleted();
-                }
-            });
+        try (TestServer small = TestServer.start(otherStorage, "--workers", "2", "--flow-window", String.valueOf(window))) {
+            small.async().predictStream(answers.beforeStart(requests -> {
+                requests.setOnReadyHandler(() -> {
+                    while (requests.isReady() && sent.get() < total) {
+                        requests.onNext(face);
+                        mostInFlight.accumulateAndGet(sent.incrementAndGet() - answers.list.size(), Math::max);
+                    }
+                    if (sent.get() == total) {
+                        sent.incrementAndGet(); // completed once
+                        requests.onCompleted();
+                    }
+                });
+            }));
             assertEquals(Status.Code.OK, answers.end().getCode());
         }
         assertEquals(total, answers.list.size());
@@ -215,7 +193,7 @@ class PredictStreamTest {
 
     /**
      * A client that sends frames and stops reading the answers would leave the stream waiting,
-     * not reading, while the client fills its flow-control window (twice --max-body) with frames
+     * not reading, while the client fills its flow-control window (--flow-window) with frames
      * nobody reads. The server ends such a stream: the client's receive window (64 KiB here) and
      * 32 KiB more of answers wait unsent, and the stream ends with RESOURCE_EXHAUSTED saying why.
      * Frames that fail at once (empty), so that thousands of answers pile up in a moment.
@@ -229,28 +207,10 @@ class PredictStreamTest {
             Answers answers = new Answers();
             AtomicReference<ClientCallStreamObserver<Image>> out = new AtomicReference<>();
             InferenceGrpc.newStub(slowReader).withDeadlineAfter(TestServer.CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-                    .predictStream(new ClientResponseObserver<Image, Detection>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<Image> requestStream) {
-                            requestStream.disableAutoRequestWithInitial(0); // reads no answer
-                            out.set(requestStream);
-                        }
-
-                        @Override
-                        public void onNext(Detection detection) {
-                            answers.onNext(detection);
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            answers.onError(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            answers.onCompleted();
-                        }
-                    });
+                    .predictStream(answers.beforeStart(requests -> {
+                        requests.disableAutoRequestWithInitial(0); // reads no answer
+                        out.set(requests);
+                    }));
             Image empty = jpeg(new byte[0]);
             for (int i = 0; i < 5000; i++) {
                 out.get().onNext(empty);
@@ -355,9 +315,21 @@ class PredictStreamTest {
     }
 
     /** Collects a stream's answers and how it ended. */
-    static class Answers implements StreamObserver<Detection> {
+    static class Answers implements ClientResponseObserver<Image, Detection> {
         final List<Detection> list = Collections.synchronizedList(new ArrayList<>());
         private final CompletableFuture<Status> end = new CompletableFuture<>();
+        private Consumer<ClientCallStreamObserver<Image>> beforeStart = requests -> { };
+
+        /** For a client that drives its requests itself: runs before the call starts, as grpc allows. */
+        Answers beforeStart(Consumer<ClientCallStreamObserver<Image>> setUp) {
+            this.beforeStart = setUp;
+            return this;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Image> requests) {
+            beforeStart.accept(requests);
+        }
 
         @Override
         public void onNext(Detection detection) {

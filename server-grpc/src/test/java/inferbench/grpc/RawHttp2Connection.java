@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * An HTTP/2 client connection written by hand, with just enough of the protocol to do what
@@ -66,7 +69,21 @@ final class RawHttp2Connection implements AutoCloseable {
 
     /** Connects, sends the HTTP/2 preface and empty SETTINGS, and reads what the server sends. */
     static RawHttp2Connection open(int port) throws IOException {
-        RawHttp2Connection connection = new RawHttp2Connection(connectSilently(port));
+        return open(connectSilently(port));
+    }
+
+    /** The same over TLS, with ALPN "h2" as gRPC needs, to "localhost" (what the test certificates name). */
+    static RawHttp2Connection openTls(int port, SSLContext context) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setApplicationProtocols(new String[] {"h2"});
+        socket.setSSLParameters(parameters);
+        socket.startHandshake();
+        return open(socket);
+    }
+
+    private static RawHttp2Connection open(Socket socket) throws IOException {
+        RawHttp2Connection connection = new RawHttp2Connection(socket);
         connection.out.write(PREFACE); // before anything the reader may answer
         connection.writeFrame(SETTINGS, 0, 0, new byte[0]);
         connection.reader.start();

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import inferbench.grpc.limits.GrpcLimits;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
 import inferbench.samples.SampleFrames;
+import inferbench.server.RequestLimits;
 import inferbench.server.ServerMain;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -47,17 +47,16 @@ class StalledCallsTest {
     private static final int MESSAGE_BYTES = 1024 * 1024;
     private static final int SENT_BYTES = 256 * 1024;
     private static final long MESSAGE_MEMORY = 8L * 1024 * 1024;
-    /** The server's --workers and its default queue, 2 x workers: the streams that may stop reading to detect. */
-    private static final int WORKERS = 1;
-    private static final int PLACES = WORKERS + 2 * WORKERS;
+    /** The server's HTTP/2 flow-control window: its default. */
+    private static final int WINDOW = RequestLimits.DEFAULT_FLOW_WINDOW;
     /**
      * The stated bound on what unfinished calls hold, for these settings: the message memory, and
-     * the flow-control window of each call that is not reading (a stream whose frame is being
-     * detected: at most one per worker and queue place), both twice, as Netty holds bytes in the
-     * buffers it read them into, up to twice their size; a few kB per call; and the code and pool
-     * chunks the attack's paths add once.
+     * on each connection about a window that has arrived and is not counted yet (a call the
+     * server has ended goes on taking what its client sends until its stream is reset), both
+     * twice, as Netty holds bytes in the buffers it read them into, up to twice their size; a few
+     * kB per call; and the code and pool chunks the attack's paths add once.
      */
-    private static final long BOUND = 2 * (MESSAGE_MEMORY + (long) PLACES * GrpcLimits.flowControlWindow(MESSAGE_BYTES))
+    private static final long BOUND = 2 * (MESSAGE_MEMORY + (long) CONNECTIONS * WINDOW)
             + CONNECTIONS * CALLS_PER_CONNECTION * 8 * 1024 + (24L << 20);
 
     /** A fixed heap, touched at start, so it does not grow under the test; C1 only, to start quickly. */
@@ -68,7 +67,7 @@ class StalledCallsTest {
     void stalledCallsStayWithinTheMemoryBoundAndEndAtTheDeadline(@TempDir Path storage) throws Exception {
         assumeTrue(Files.exists(Path.of("/proc/self/status")), "measures resident memory through /proc (Linux)");
         try (ChildServer server = ChildServer.start(storage, SERVER_JVM,
-                "--workers", String.valueOf(WORKERS), "--max-body", String.valueOf(MESSAGE_BYTES),
+                "--workers", "1", "--max-body", String.valueOf(MESSAGE_BYTES),
                 "--message-memory", String.valueOf(MESSAGE_MEMORY), "--body-timeout", "0.5", "--idle-timeout", "1")) {
             ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", server.port,
                     InsecureChannelCredentials.create()).build();

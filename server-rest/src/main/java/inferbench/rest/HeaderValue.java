@@ -16,10 +16,6 @@ import java.util.Map;
  */
 record HeaderValue(String value, Map<String, String> params) {
 
-    HeaderValue {
-        params = Map.copyOf(params);
-    }
-
     /** @param header the raw header text, or null for an absent header */
     static HeaderValue parse(String header) {
         String text = header == null ? "" : header;
@@ -43,7 +39,7 @@ record HeaderValue(String value, Map<String, String> params) {
                 params.putIfAbsent(name, paramValue.toString());
             }
         }
-        return new HeaderValue(value, params);
+        return new HeaderValue(value, Map.copyOf(params));
     }
 
     /** The parameter's value (names are case-insensitive), or null if absent. */
@@ -71,11 +67,8 @@ record HeaderValue(String value, Map<String, String> params) {
             return next < 0 ? text.length() : next + 1;
         }
         int end = text.indexOf(';', pos);
-        if (end < 0) {
-            end = text.length();
-        }
-        out.append(text, pos, end);
-        trimEnd(out);
+        end = end < 0 ? text.length() : end;
+        out.append(text.substring(pos, end).stripTrailing());
         return end + 1;
     }
 
@@ -84,11 +77,5 @@ record HeaderValue(String value, Map<String, String> params) {
             pos++;
         }
         return pos;
-    }
-
-    private static void trimEnd(StringBuilder out) {
-        while (out.length() > 0 && Character.isWhitespace(out.charAt(out.length() - 1))) {
-            out.setLength(out.length() - 1);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package inferbench.rest;
 
+import inferbench.tls.ClientTls;
+import inferbench.tls.TlsFailure;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -20,12 +22,16 @@ final class HealthProbe {
     }
 
     /** Returns the process exit code: 0 when the server answers 200, 1 otherwise (including unreachable). */
-    static int check(String host, int port, PrintStream out) {
-        URI uri = URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/healthz");
-        HttpClient client = HttpClient.newBuilder()
+    static int check(String host, int port, ClientTls tls, PrintStream out) {
+        URI uri = URI.create((tls.enabled() ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host)
+                + ":" + port + "/healthz");
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(TIMEOUT)
-                .build();
+                .connectTimeout(TIMEOUT);
+        if (tls.enabled()) {
+            builder.sslContext(tls.sslContext());
+        }
+        HttpClient client = builder.build();
         try {
             HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -34,8 +40,10 @@ final class HealthProbe {
                     + response.statusCode() + " " + response.body());
             return healthy ? 0 : 1;
         } catch (IOException e) {
+            String tlsProblem = TlsFailure.explain(e, tls);
             out.println("unhealthy: no answer from " + uri + " within " + TIMEOUT.toSeconds() + " s ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+                    + (tlsProblem != null ? tlsProblem : e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage()) + ")");
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -27,14 +27,6 @@ public final class HttpError extends Exception {
         return new HttpError(400, detail, Map.of());
     }
 
-    static HttpError notFound() {
-        return new HttpError(404, "Not Found", Map.of());
-    }
-
-    static HttpError methodNotAllowed(String allowedMethods) {
-        return new HttpError(405, "Method Not Allowed", Map.of("Allow", allowedMethods));
-    }
-
     /**
      * The body is not read (or not all of it), so the connection cannot carry another request:
      * it is closed after the reply (RFC 9112 section 9.6).
@@ -46,16 +38,6 @@ public final class HttpError extends Exception {
 
     static HttpError unsupportedMediaType() {
         return new HttpError(415, DetectionPipeline.ONLY_JPEG, Map.of());
-    }
-
-    /** @param detail {@code WorkerPool.busyMessage()}: the same words as the gRPC server's */
-    static HttpError busy(String detail) {
-        return new HttpError(503, detail, Map.of("Retry-After", "1"));
-    }
-
-    /** What a client sees of a genuine server fault: the details go to the log, not the wire. */
-    static HttpError internal() {
-        return new HttpError(500, "internal server error", Map.of());
     }
 
     public int status() {

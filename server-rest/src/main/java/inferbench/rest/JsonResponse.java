@@ -20,10 +20,7 @@ public final class JsonResponse {
         }
     }
 
-    /**
-     * The one place an {@link HttpError} becomes a reply: its status, its headers, {"detail": ...}.
-     * With {@code Connection: close} the JDK closes the connection once the reply is written.
-     */
+    /** {@code {"detail": ...}}; with {@code Connection: close} the JDK closes the connection after it. */
     public static void sendError(HttpExchange exchange, HttpError error) throws IOException {
         error.headers().forEach(exchange.getResponseHeaders()::set);
         send(exchange, error.status(),

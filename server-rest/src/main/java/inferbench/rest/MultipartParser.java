@@ -21,9 +21,9 @@ import java.util.Map;
  *   CRLF "--" boundary "--" [anything]            (the close delimiter, then an ignored epilogue)
  * </pre>
  * The body is already in memory and at most the server's body limit, so the parser never
- * reads or buffers anything more: parts are views of the body, and only the part the caller
- * wants is copied. Part headers are bounded ({@link #MAX_PART_HEADER_BYTES}) and so is the
- * number of parts ({@link #MAX_PARTS}). Every malformed body ends in an {@link HttpError} 400.
+ * reads or buffers anything more: parts are views of the body, not copies. Part headers are
+ * bounded ({@link #MAX_PART_HEADER_BYTES}) and so is the number of parts ({@link #MAX_PARTS}).
+ * Every malformed body ends in an {@link HttpError} 400.
  */
 final class MultipartParser {
     /** All header lines of one part; real ones are about 100 bytes. */
@@ -34,7 +34,6 @@ final class MultipartParser {
 
     private static final byte[] CRLF = {'\r', '\n'};
 
-    /** One part: its form field name, file name and media type from its headers, and its content. */
     record Part(String name, String filename, String contentType, ByteBuffer content) {
     }
 
@@ -49,10 +48,7 @@ final class MultipartParser {
         this.delimiter = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
     }
 
-    /**
-     * @param contentType the request's parsed Content-Type, which carries the boundary
-     * @return the parts in body order
-     */
+    /** The parts in body order; the boundary is the one in the request's Content-Type. */
     static List<Part> parse(byte[] body, HeaderValue contentType) throws HttpError {
         return new MultipartParser(body, boundary(contentType)).parts();
     }
@@ -62,14 +58,14 @@ final class MultipartParser {
         if (boundary == null || boundary.isEmpty()) {
             throw HttpError.badRequest("multipart body without a boundary: Content-Type needs a boundary parameter");
         }
-        if (boundary.length() > MAX_BOUNDARY_LENGTH || !isAscii(boundary)) {
+        if (boundary.length() > MAX_BOUNDARY_LENGTH || !boundary.chars().allMatch(c -> c >= 0x20 && c <= 0x7E)) {
             throw HttpError.badRequest("invalid multipart boundary: it must be 1 to 70 ASCII characters (RFC 2046)");
         }
         return boundary;
     }
 
     private List<Part> parts() throws HttpError {
-        pos = afterOpeningBoundary();
+        skipOpeningBoundary();
         List<Part> parts = new ArrayList<>();
         while (true) {
             if (parts.size() == MAX_PARTS) {
@@ -77,7 +73,7 @@ final class MultipartParser {
             }
             Map<String, String> headers = readPartHeaders();
             int contentStart = pos;
-            int contentEnd = indexOf(body, delimiter, contentStart, body.length);
+            int contentEnd = ByteSearch.indexOf(body, delimiter, contentStart, body.length);
             if (contentEnd < 0) {
                 throw HttpError.badRequest("malformed multipart body: missing closing boundary (truncated body?)");
             }
@@ -90,24 +86,20 @@ final class MultipartParser {
         }
     }
 
-    /** Finds the first "--boundary": at the very start, or after a preamble and its CRLF. */
-    private int afterOpeningBoundary() throws HttpError {
-        int start;
-        if (startsWith(dashBoundary, 0)) {
-            start = 0;
-        } else {
-            int delimiterAt = indexOf(body, delimiter, 0, body.length);
+    /** Past the first "--boundary" line: at the very start, or after a preamble and its CRLF. */
+    private void skipOpeningBoundary() throws HttpError {
+        if (!startsWith(dashBoundary, 0)) {
+            int delimiterAt = ByteSearch.indexOf(body, delimiter, 0, body.length);
             if (delimiterAt < 0) {
                 throw HttpError.badRequest("malformed multipart body: the boundary from Content-Type never occurs");
             }
-            start = delimiterAt + CRLF.length;
+            pos = delimiterAt + CRLF.length;
         }
-        pos = start + dashBoundary.length;
+        pos += dashBoundary.length;
         if (skip("--")) {
             throw HttpError.badRequest("malformed multipart body: it has no parts");
         }
         endBoundaryLine();
-        return pos;
     }
 
     /**
@@ -129,7 +121,7 @@ final class MultipartParser {
         int limit = (int) Math.min(body.length, (long) pos + MAX_PART_HEADER_BYTES);
         Map<String, String> headers = new HashMap<>();
         while (true) {
-            int lineEnd = indexOf(body, CRLF, pos, limit);
+            int lineEnd = ByteSearch.indexOf(body, CRLF, pos, limit);
             if (lineEnd < 0) {
                 throw HttpError.badRequest(limit < body.length
                         ? "malformed multipart body: part headers too large (over " + MAX_PART_HEADER_BYTES + " bytes)"
@@ -169,51 +161,7 @@ final class MultipartParser {
     }
 
     private boolean startsWith(byte[] prefix, int at) {
-        if (at + prefix.length > body.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (body[at + i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /**
-     * First index of {@code pattern} in {@code data[from, to)}, or -1.
-     *
-     * <p>Boyer-Moore-Horspool: compare the window from its last byte, and on a mismatch slide it
-     * as far as that last byte allows. In JPEG data the window of a 36-byte delimiter (a
-     * 32-character boundary) mostly moves 36 bytes at a time, where a byte-by-byte scan
-     * looks at every byte of the image (docs/performance-notes.md says what that saves).
-     */
-    static int indexOf(byte[] data, byte[] pattern, int from, int to) {
-        int m = pattern.length;
-        int[] slide = new int[256];
-        Arrays.fill(slide, m);
-        for (int k = 0; k < m - 1; k++) {
-            slide[pattern[k] & 0xff] = m - 1 - k;
-        }
-        for (int i = from; i <= to - m; i += slide[data[i + m - 1] & 0xff]) {
-            int k = m - 1;
-            while (k >= 0 && data[i + k] == pattern[k]) {
-                k--;
-            }
-            if (k < 0) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c > 0x7E) {
-                return false;
-            }
-        }
-        return true;
+        return at + prefix.length <= body.length
+                && Arrays.equals(body, at, at + prefix.length, prefix, 0, prefix.length);
     }
 }

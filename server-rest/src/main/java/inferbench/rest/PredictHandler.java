@@ -11,7 +11,7 @@ import java.io.InterruptedIOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -40,9 +40,8 @@ final class PredictHandler implements Routes.Endpoint {
     public String handle(HttpExchange exchange, byte[] body) throws HttpError, IOException {
         boolean save = saveParameter(exchange.getRequestURI().getRawQuery());
         ByteBuffer jpeg = jpegFrom(exchange.getRequestHeaders().getFirst("Content-Type"), body);
-        CompletableFuture<DetectionResult> detection = workers.trySubmit(
-                        () -> pipeline.process(jpeg, save, PROTOCOL))
-                .orElseThrow(() -> HttpError.busy(workers.busyMessage()));
+        CompletableFuture<DetectionResult> detection = workers.trySubmit(() -> pipeline.process(jpeg, save, PROTOCOL))
+                .orElseThrow(() -> new HttpError(503, workers.busyMessage(), Map.of("Retry-After", "1")));
         return toJson(await(detection));
     }
 
@@ -66,27 +65,22 @@ final class PredictHandler implements Routes.Endpoint {
 
     /** The JPEG bytes of a request: the raw body, or the form's "file" part (a view into the body). */
     static ByteBuffer jpegFrom(String contentTypeHeader, byte[] body) throws HttpError {
+        // media types are compared without their parameters, such as a charset (RFC 9110 8.3.1)
         HeaderValue contentType = HeaderValue.parse(contentTypeHeader);
-        if (isJpeg(contentType)) {
+        if (DetectionPipeline.isJpegMediaType(contentType.value())) {
             return ByteBuffer.wrap(body);
         }
         if (!contentType.lowerCaseValue().equals("multipart/form-data")) {
             throw HttpError.unsupportedMediaType();
         }
-        List<MultipartParser.Part> parts = MultipartParser.parse(body, contentType);
-        MultipartParser.Part file = parts.stream()
+        MultipartParser.Part file = MultipartParser.parse(body, contentType).stream()
                 .filter(part -> FILE_FIELD.equals(part.name()))
                 .findFirst()
                 .orElseThrow(() -> HttpError.badRequest("no part named '" + FILE_FIELD + "' in the form"));
-        if (!isJpeg(HeaderValue.parse(file.contentType()))) {
+        if (!DetectionPipeline.isJpegMediaType(HeaderValue.parse(file.contentType()).value())) {
             throw HttpError.unsupportedMediaType();
         }
         return file.content();
-    }
-
-    /** The pipeline's JPEG media types; parameters such as a charset are ignored (RFC 9110 8.3.1). */
-    private static boolean isJpeg(HeaderValue contentType) {
-        return DetectionPipeline.isJpegMediaType(contentType.lowerCaseValue());
     }
 
     /** {@code save=0} or {@code save=1}; absent means 0; anything else is refused. Other parameters are ignored. */

@@ -2,12 +2,13 @@ package inferbench.rest;
 
 import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpServer;
-import inferbench.json.JsonWriter;
+import com.sun.net.httpserver.HttpsServer;
 import inferbench.pipeline.DetectionPipeline;
 import inferbench.server.ListenAddress;
 import inferbench.server.ServerMain;
 import inferbench.server.ServerSettings;
 import inferbench.server.WorkerPool;
+import inferbench.tls.ServerCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,12 +20,10 @@ import java.util.List;
  * {@link WorkerPool}. Its {@link Limits} attach the way the JDK lets them, as the executor and a
  * filter (inferbench.rest.limits), and so do its {@link Watcher}s, the access log and the
  * metrics (inferbench.rest.metrics); {@link RestServerMain} puts them together and runs them.
+ * With a certificate ({@code --tls-cert}) it is the JDK's {@link HttpsServer}: the same server.
  */
 public final class RestServer implements ServerMain.Server {
     static final int DEFAULT_PORT = 8001;
-    static final String ROOT_REPLY = new JsonWriter().beginObject()
-            .name("message").value("REST Image Service OK. POST /predict").endObject().toString();
-    static final String HEALTHY_REPLY = new JsonWriter().beginObject().name("status").value("ok").endObject().toString();
 
     /** What the server's limits add to it: to its HttpServer, and to a stop. */
     public interface Limits {
@@ -47,11 +46,13 @@ public final class RestServer implements ServerMain.Server {
     private final Limits limits;
     private final WorkerPool workers;
     private final HttpServer http;
+    private final ServerCertificate certificate; // null: plaintext
 
     /** Binds the port (port 0: any free one). */
     public RestServer(ServerSettings settings, DetectionPipeline pipeline, List<Watcher> watchers, Limits limits)
             throws IOException {
         this.limits = limits;
+        this.certificate = settings.tls() == null ? null : ServerCertificate.load(settings.tls());
         this.workers = new WorkerPool(settings.workers(), settings.queue(), "rest-worker-");
         // HttpServer writes a reply's headers and body in two writes: with Nagle's algorithm on,
         // the body would wait for the client's delayed ACK of the headers (40 ms on Linux). The JDK
@@ -62,7 +63,10 @@ public final class RestServer implements ServerMain.Server {
         try {
             // The backlog: connections the kernel has accepted and the server not yet taken. With
             // the default of 50, a burst of new connections past it waits 1 s for the client's SYN retry.
-            http = HttpServer.create(ListenAddress.resolve(settings), settings.limits().maxConnections());
+            InetSocketAddress address = ListenAddress.resolve(settings);
+            int backlog = settings.limits().maxConnections();
+            http = certificate == null ? HttpServer.create(address, backlog)
+                    : certificate.httpsServer(address, backlog); // the same server, each connection in TLS
         } catch (IOException e) {
             workers.shutdown(Duration.ZERO);
             limits.close();
@@ -71,8 +75,8 @@ public final class RestServer implements ServerMain.Server {
         HttpContext context = http.createContext("/", new Routes(settings.limits().maxBodyBytes())
                 .add("POST", "/predict", new PredictHandler(pipeline, workers))
                 // the server is built only after the pipeline has loaded, so being reachable means healthy
-                .add("GET", "/healthz", (exchange, body) -> HEALTHY_REPLY)
-                .add("GET", "/", (exchange, body) -> ROOT_REPLY));
+                .add("GET", "/healthz", (exchange, body) -> "{\"status\":\"ok\"}")
+                .add("GET", "/", (exchange, body) -> "{\"message\":\"REST Image Service OK. POST /predict\"}"));
         // The watchers' filters come before the limits', so they see the limits' refusals too.
         watchers.forEach(watcher -> watcher.attachTo(http, context, workers));
         limits.attachTo(http, context);
@@ -90,14 +94,14 @@ public final class RestServer implements ServerMain.Server {
 
     @Override
     public String where() {
-        return "http://" + ListenAddress.hostPort(address());
+        return (certificate == null ? "http://" : "https://") + ListenAddress.hostPort(address());
     }
 
-    /**
-     * Graceful stop: requests that have arrived in full are answered for up to {@code grace}, the
-     * others closed, and those arriving meanwhile refused; then the connections close and the
-     * workers stop. True if every admitted request was answered in time.
-     */
+    @Override
+    public String tls() {
+        return certificate == null ? null : certificate.serving("the JDK's TLS");
+    }
+
     @Override
     public boolean stop(Duration grace) {
         long deadline = System.nanoTime() + grace.toNanos();
@@ -107,7 +111,6 @@ public final class RestServer implements ServerMain.Server {
         return drained;
     }
 
-    /** Requests running or waiting for a worker. */
     @Override
     public int requestsInFlight() {
         return workers.inFlight();

@@ -21,14 +21,16 @@ public final class RestServerMain {
 
     static final String USAGE = """
             usage: java -jar server-rest.jar [options]
-                   java -jar server-rest.jar --probe [--host HOST] [--port N]
+                   java -jar server-rest.jar --probe [--host HOST] [--port N] [--tls [--ca FILE]]
 
             Serves POST /predict (multipart/form-data with a "file" part, or a raw image/jpeg body;
-            ?save=1 stores the result), GET /healthz and GET / over HTTP/1.1.
+            ?save=1 stores the result), GET /healthz and GET / over HTTP/1.1, plaintext or TLS.
             Options, or the environment variables in brackets:
             """ + ServerSettings.usage(RestServer.DEFAULT_PORT) + """
               --probe           ask a running server's GET /healthz; exit 0 when it answers 200, else 1
               --host HOST       with --probe: the server's address (default 127.0.0.1)
+              --tls, --ca FILE  with --probe: over TLS, trusting the CA certificate(s) in FILE (TLS=1,
+                                TLS_CA; default: the JDK's trust store); the host name is checked
               --help            print this help
 
             """ + ServerMain.EXIT_STATUS_HELP;

@@ -41,7 +41,7 @@ final class Routes implements HttpHandler {
     public void handle(HttpExchange exchange) throws IOException {
         String reply;
         try {
-            Endpoint endpoint = endpointFor(exchange);
+            Endpoint endpoint = endpointFor(exchange); // first: a request with none is refused unread
             reply = endpoint.handle(exchange, body(exchange));
         } catch (HttpError e) {
             JsonResponse.sendError(exchange, e);
@@ -49,7 +49,8 @@ final class Routes implements HttpHandler {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "internal error on " + exchange.getRequestMethod() + " "
                     + exchange.getRequestURI() + " from " + exchange.getRemoteAddress(), e);
-            JsonResponse.sendError(exchange, HttpError.internal());
+            // the client sees only that: the details are in the log, not on the wire
+            JsonResponse.sendError(exchange, new HttpError(500, "internal server error", Map.of()));
             return;
         }
         JsonResponse.send(exchange, 200, reply);
@@ -58,11 +59,11 @@ final class Routes implements HttpHandler {
     private Endpoint endpointFor(HttpExchange exchange) throws HttpError {
         Map<String, Endpoint> byMethod = byPath.get(exchange.getRequestURI().getPath());
         if (byMethod == null) {
-            throw HttpError.notFound();
+            throw new HttpError(404, "Not Found", Map.of());
         }
         Endpoint endpoint = byMethod.get(exchange.getRequestMethod());
         if (endpoint == null) {
-            throw HttpError.methodNotAllowed(String.join(", ", byMethod.keySet()));
+            throw new HttpError(405, "Method Not Allowed", Map.of("Allow", String.join(", ", byMethod.keySet())));
         }
         return endpoint;
     }

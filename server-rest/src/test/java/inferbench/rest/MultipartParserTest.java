@@ -210,7 +210,7 @@ class MultipartParserTest {
             }
             int from = data.length == 0 ? 0 : random.nextInt(data.length);
             int to = from + random.nextInt(data.length - from + 1);
-            assertEquals(plainIndexOf(data, pattern, from, to), MultipartParser.indexOf(data, pattern, from, to),
+            assertEquals(plainIndexOf(data, pattern, from, to), ByteSearch.indexOf(data, pattern, from, to),
                     "round " + round);
         }
     }
@@ -263,7 +263,7 @@ class MultipartParserTest {
     }
 
     private static byte[] replaceFirstCrlfAfter(byte[] body, int from) {
-        int crlf = MultipartParser.indexOf(body, new byte[] {'\r', '\n'}, from, body.length);
+        int crlf = ByteSearch.indexOf(body, new byte[] {'\r', '\n'}, from, body.length);
         return crlf < 0 ? body : splice(body, crlf, 2, new byte[] {'\n'});
     }
 

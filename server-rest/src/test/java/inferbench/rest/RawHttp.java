@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /** One raw TCP connection to the server, for tests that need exact bytes or exactly one connection. */
 final class RawHttp implements AutoCloseable {
@@ -32,7 +34,19 @@ final class RawHttp implements AutoCloseable {
     private final OutputStream out;
 
     RawHttp(int port) throws IOException {
-        socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        this(new Socket(InetAddress.getLoopbackAddress(), port));
+    }
+
+    /** A connection over TLS, its handshake done, to "localhost" (what the test certificates name). */
+    static RawHttp tls(int port, SSLContext context) throws IOException {
+        SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("localhost", port);
+        socket.setSoTimeout(30_000);
+        socket.startHandshake();
+        return new RawHttp(socket);
+    }
+
+    private RawHttp(Socket socket) throws IOException {
+        this.socket = socket;
         socket.setSoTimeout(30_000); // a test never waits forever
         in = new BufferedInputStream(socket.getInputStream());
         out = socket.getOutputStream();

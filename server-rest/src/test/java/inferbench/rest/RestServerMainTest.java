@@ -3,12 +3,14 @@ package inferbench.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import inferbench.samples.SampleCertificates;
 import inferbench.server.ServerMain;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -55,6 +57,36 @@ class RestServerMainTest {
         try (TestServer test = TestServer.start(storage)) {
             assertEquals(0, run("--probe", "--port", String.valueOf(test.port())));
             assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("healthy: "), out.toString());
+        }
+    }
+
+    @Test
+    void exitsTwoNamingTheKeyFileAndHowToConvertAPkcs1Key(@TempDir Path dir) throws Exception {
+        SampleCertificates.PemFiles certificates = SampleCertificates.localhost(dir);
+        Path pkcs1 = Files.writeString(dir.resolve("rsa.pem"),
+                "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAK\n-----END RSA PRIVATE KEY-----\n");
+        assertEquals(2, run("--port", "0", "--storage", dir.resolve("storage").toString(),
+                "--tls-cert", certificates.cert().toString(), "--tls-key", pkcs1.toString()));
+        assertEquals("server-rest: --tls-key " + pkcs1 + ": a \"BEGIN RSA PRIVATE KEY\" key (PKCS#1); give it as"
+                + " PKCS#8: openssl pkcs8 -topk8 -nocrypt -in " + pkcs1 + " -out key.pem" + System.lineSeparator(),
+                err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void probeSpeaksTlsTrustingTheCaItIsGiven(@TempDir Path dir) throws Exception {
+        SampleCertificates.PemFiles certificates = SampleCertificates.localhost(dir);
+        try (TestServer test = TestServer.start(dir.resolve("storage"), "--tls-cert", certificates.cert().toString(),
+                "--tls-key", certificates.key().toString())) {
+            String port = String.valueOf(test.port());
+            assertEquals(0, run("--probe", "--port", port, "--tls", "--ca", certificates.ca().toString()));
+            assertEquals(1, run("--probe", "--port", port, "--tls"));
+            assertEquals(1, run("--probe", "--port", port));
+            String[] lines = out.toString(StandardCharsets.UTF_8).split(System.lineSeparator());
+            assertTrue(lines[0].startsWith("healthy: https://127.0.0.1:" + port), lines[0]);
+            assertTrue(lines[1].endsWith("(the server's certificate is not trusted: no CA in the JDK's trust store"
+                    + " signed it (give its CA with --ca FILE))"), lines[1]);
+            assertTrue(lines[2].endsWith("(the server closed the connection without an answer: if this port serves"
+                    + " TLS, use --tls)"), lines[2]);
         }
     }
 

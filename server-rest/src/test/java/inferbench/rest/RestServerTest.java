@@ -146,6 +146,25 @@ class RestServerTest {
     }
 
     /**
+     * The routes refuse a request before its body is read, so a client cannot make the server read
+     * and hold a body it then refuses: a 16 MiB body (the default --max-body) declared to an
+     * unknown path is answered at once, without a byte of it sent, and the connection closed.
+     * (A small body is read and dropped instead, and the connection goes on: ErrorRepliesTest.)
+     */
+    @Tag("limits")
+    @Test
+    void refusesAnUnknownPathBeforeReadingItsBody() throws Exception {
+        try (RawHttp connection = new RawHttp(server.port())) {
+            RawHttp.Response response = connection.within(Duration.ofSeconds(5)).exchange(RawHttp.request("POST",
+                    "/nope", null, "Content-Type: image/jpeg", "Content-Length: " + 16 * 1024 * 1024));
+            assertEquals(404, response.status(), response.body());
+            assertEquals("Not Found", response.json().get("detail"));
+            assertEquals("close", response.header("Connection"));
+            assertTrue(connection.closedByServer());
+        }
+    }
+
+    /**
      * Issue 17, item 6: a stop closes at once the connections whose request has not arrived
      * (two half-sent headers, a half-sent body, which is told why), answers the requests that
      * have (a detection running and one queued), refuses new ones, and reports every admitted

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * One kept-alive HTTP/1.1 connection that carries one request at a time: the calling thread
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  * socket cannot do for writes; hence a non-blocking channel and a selector of its own. A
  * response is read by Content-Length, chunked, or to the end of the connection; its head and
  * body are bounded, so a misbehaving server cannot make the client allocate without limit.
+ * With TLS, the bytes go through a {@link TlsChannel} on the same thread and deadline.
  */
 final class HttpConnection implements Closeable {
     static final int MAX_HEAD_BYTES = 64 * 1024;
@@ -47,6 +49,8 @@ final class HttpConnection implements Closeable {
     private final SocketChannel channel;
     private final Selector selector;
     private final SelectionKey key;
+    /** TLS over the channel, or null for plaintext. */
+    private TlsChannel tls;
     /** Response bytes read and not yet used, between position and limit. */
     private final ByteBuffer in = ByteBuffer.allocate(16 * 1024).flip();
     private long deadline;
@@ -57,8 +61,12 @@ final class HttpConnection implements Closeable {
         this.key = channel.register(selector, 0);
     }
 
-    /** Connects to {@code host:port} (resolved now, so a changed address is picked up). */
-    static HttpConnection open(String host, int port, long deadlineNanos) throws IOException {
+    /**
+     * Connects to {@code host:port} (resolved now, so a changed address is picked up), with TLS
+     * if {@code tls} is not null: the handshake, and the check of the certificate against
+     * {@code host}, are part of opening.
+     */
+    static HttpConnection open(String host, int port, SSLContext tls, long deadlineNanos) throws IOException {
         SocketChannel channel = SocketChannel.open();
         HttpConnection connection = null;
         try {
@@ -71,6 +79,10 @@ final class HttpConnection implements Closeable {
                 while (!channel.finishConnect()) {
                     connection.await(SelectionKey.OP_CONNECT, "connecting to " + host + ":" + port);
                 }
+            }
+            if (tls != null) {
+                connection.tls = new TlsChannel(channel, tls, host, port);
+                connection.tls.handshake(connection::await);
             }
             return connection;
         } catch (IOException | RuntimeException e) {
@@ -88,6 +100,9 @@ final class HttpConnection implements Closeable {
         deadline = deadlineNanos;
         ByteBuffer[] request = {ByteBuffer.wrap(head), ByteBuffer.wrap(body)};
         try {
+            if (tls != null) {
+                tls.write(request, this::await);
+            }
             while (request[0].hasRemaining() || request[1].hasRemaining()) {
                 if (channel.write(request) == 0) {
                     await(SelectionKey.OP_WRITE, "sending the request");
@@ -265,7 +280,7 @@ final class HttpConnection implements Closeable {
         in.compact();
         try {
             while (true) {
-                int n = channel.read(in);
+                int n = tls != null ? tls.read(in, this::await) : channel.read(in);
                 if (n > 0) {
                     return true;
                 }

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Deque;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import javax.net.ssl.SSLContext;
 
 /**
  * The tuned REST client (the benchmark's {@code rest-multipart-tuned}): kept-alive {@link HttpConnection}s, on
@@ -23,13 +24,20 @@ public final class HttpConnectionPool implements HttpPoster {
     private final String host;
     private final int port;
     private final Duration timeout;
+    private final SSLContext tls;
     private final Deque<HttpConnection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
     public HttpConnectionPool(URI server, Duration timeout) {
+        this(server, timeout, null);
+    }
+
+    /** @param tls for an https server, the client's TLS; null for http */
+    public HttpConnectionPool(URI server, Duration timeout, SSLContext tls) {
         this.timeout = timeout;
+        this.tls = tls;
         this.host = server.getHost().replaceAll("^\\[|\\]$", ""); // an IPv6 literal comes in brackets
-        this.port = server.getPort() < 0 ? 80 : server.getPort();
+        this.port = server.getPort() >= 0 ? server.getPort() : tls != null ? 443 : 80;
     }
 
     @Override
@@ -59,7 +67,7 @@ public final class HttpConnectionPool implements HttpPoster {
                 // closed by exchangeOn; go on with a new connection
             }
         }
-        return exchangeOn(HttpConnection.open(host, port, deadline), head, body, deadline);
+        return exchangeOn(HttpConnection.open(host, port, tls, deadline), head, body, deadline);
     }
 
     /** One request on a connection, which is kept for the next one if it may be, closed otherwise. */

@@ -7,6 +7,7 @@ import inferbench.client.transport.Transport;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.tls.ClientTls;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -24,12 +25,19 @@ public final class NoDeadlineGrpcTransport implements Transport {
     private static final String METHOD = InferenceGrpc.getPredictMethod().getBareMethodName();
 
     private final ManagedChannel channel;
+    private final ClientTls tls;
     private final Duration timeout;
     private final InferenceGrpc.InferenceFutureStub stub;
 
     /** Opens its own channel to {@code target} (host:port), closed by {@link #close()}. */
     public NoDeadlineGrpcTransport(String target, Duration timeout) {
-        this.channel = GrpcWire.openChannel(target);
+        this(target, timeout, ClientTls.PLAINTEXT);
+    }
+
+    /** @param tls TLS for the channel, or {@link ClientTls#PLAINTEXT} */
+    public NoDeadlineGrpcTransport(String target, Duration timeout, ClientTls tls) {
+        this.channel = GrpcWire.openChannel(target, tls);
+        this.tls = tls;
         this.timeout = timeout;
         this.stub = InferenceGrpc.newFutureStub(channel);
     }
@@ -58,7 +66,7 @@ public final class NoDeadlineGrpcTransport implements Transport {
             call.cancel(true);
             throw e;
         } catch (ExecutionException e) {
-            return GrpcWire.failure(e.getCause(), channel, requestBytes, METHOD);
+            return GrpcWire.failure(e.getCause(), channel, tls, requestBytes, METHOD);
         }
     }
 

@@ -91,7 +91,7 @@ class HttpConnectionTest {
     }
 
     private HttpConnection.Response exchangeOnce(int port, long timeoutMillis) throws IOException {
-        try (HttpConnection connection = HttpConnection.open("127.0.0.1", port, deadlineIn(timeoutMillis))) {
+        try (HttpConnection connection = HttpConnection.open("127.0.0.1", port, null, deadlineIn(timeoutMillis))) {
             return connection.exchange(HEAD, BODY, deadlineIn(timeoutMillis));
         }
     }
@@ -185,7 +185,7 @@ class HttpConnectionTest {
         CountDownLatch done = new CountDownLatch(1);
         int port = serve(socket -> done.await());
         byte[] big = new byte[64 * 1024 * 1024]; // far more than the socket buffers hold
-        try (HttpConnection connection = HttpConnection.open("127.0.0.1", port, deadlineIn(5000))) {
+        try (HttpConnection connection = HttpConnection.open("127.0.0.1", port, null, deadlineIn(5000))) {
             SocketTimeoutException e = assertThrows(SocketTimeoutException.class,
                     () -> connection.exchange(HEAD, big, deadlineIn(300)));
             assertTrue(e.getMessage().contains("sending the request"), e.getMessage());

@@ -3,6 +3,7 @@ package inferbench.client.transport;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.tls.ClientTls;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class GrpcStreamTransport implements Transport {
     private final ManagedChannel channel;
+    private final ClientTls tls;
     private final boolean ownsChannel;
     private final InferenceGrpc.InferenceStub stub;
     private final Duration timeout;
@@ -41,16 +43,21 @@ public final class GrpcStreamTransport implements Transport {
     }
 
     public GrpcStreamTransport(String target, Duration timeout) {
-        this(GrpcWire.openChannel(target), true, timeout);
+        this(target, timeout, ClientTls.PLAINTEXT);
+    }
+
+    public GrpcStreamTransport(String target, Duration timeout, ClientTls tls) {
+        this(GrpcWire.openChannel(target, tls), tls, true, timeout);
     }
 
     /** Uses a channel the caller owns and closes. */
     public GrpcStreamTransport(ManagedChannel channel) {
-        this(channel, false, DEFAULT_TIMEOUT);
+        this(channel, ClientTls.PLAINTEXT, false, DEFAULT_TIMEOUT);
     }
 
-    private GrpcStreamTransport(ManagedChannel channel, boolean ownsChannel, Duration timeout) {
+    private GrpcStreamTransport(ManagedChannel channel, ClientTls tls, boolean ownsChannel, Duration timeout) {
         this.channel = channel;
+        this.tls = tls;
         this.ownsChannel = ownsChannel;
         this.timeout = timeout;
         this.stub = InferenceGrpc.newStub(channel);
@@ -86,7 +93,7 @@ public final class GrpcStreamTransport implements Transport {
                     + "; the call was cancelled and the next frame opens a new one");
         }
         if (answer instanceof Throwable error) {
-            return GrpcWire.failure(error, channel, requestBytes,
+            return GrpcWire.failure(error, channel, tls, requestBytes,
                     InferenceGrpc.getPredictStreamMethod().getBareMethodName());
         }
         throw new IOException("gRPC stream: the server ended the call without answering the frame");

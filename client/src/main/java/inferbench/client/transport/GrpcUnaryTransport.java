@@ -3,6 +3,7 @@ package inferbench.client.transport;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
 import inferbench.proto.InferenceGrpc;
+import inferbench.tls.ClientTls;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -25,6 +26,7 @@ public final class GrpcUnaryTransport implements Transport {
     private static final String METHOD = InferenceGrpc.getPredictMethod().getBareMethodName();
 
     private final ManagedChannel channel;
+    private final ClientTls tls;
     private final boolean ownsChannel;
     private final Duration timeout;
     private final InferenceGrpc.InferenceBlockingStub stub;
@@ -35,16 +37,22 @@ public final class GrpcUnaryTransport implements Transport {
     }
 
     public GrpcUnaryTransport(String target, Duration timeout) {
-        this(GrpcWire.openChannel(target), true, timeout);
+        this(target, timeout, ClientTls.PLAINTEXT);
+    }
+
+    /** @param tls TLS for the channel, or {@link ClientTls#PLAINTEXT} */
+    public GrpcUnaryTransport(String target, Duration timeout, ClientTls tls) {
+        this(GrpcWire.openChannel(target, tls), tls, true, timeout);
     }
 
     /** Uses a channel the caller owns and closes. */
     public GrpcUnaryTransport(ManagedChannel channel) {
-        this(channel, false, DEFAULT_TIMEOUT);
+        this(channel, ClientTls.PLAINTEXT, false, DEFAULT_TIMEOUT);
     }
 
-    private GrpcUnaryTransport(ManagedChannel channel, boolean ownsChannel, Duration timeout) {
+    private GrpcUnaryTransport(ManagedChannel channel, ClientTls tls, boolean ownsChannel, Duration timeout) {
         this.channel = channel;
+        this.tls = tls;
         this.ownsChannel = ownsChannel;
         this.timeout = timeout;
         this.stub = InferenceGrpc.newBlockingStub(channel);
@@ -75,7 +83,7 @@ public final class GrpcUnaryTransport implements Transport {
                 channel.resetConnectBackoff(); // as GrpcWire.failure does: the server may be back
                 throw new TimeoutException("gRPC: " + Transport.noAnswerWithin(timeout) + " (deadline exceeded)");
             }
-            return GrpcWire.failure(e, channel, requestBytes, METHOD);
+            return GrpcWire.failure(e, channel, tls, requestBytes, METHOD);
         }
     }
 

@@ -4,10 +4,14 @@ import com.google.protobuf.ByteString;
 import inferbench.pipeline.Box;
 import inferbench.proto.Detection;
 import inferbench.proto.Image;
+import inferbench.tls.ClientTls;
+import inferbench.tls.TlsFailure;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
+import io.grpc.TlsChannelCredentials;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +26,8 @@ public final class GrpcWire {
     }
 
     /**
-     * A plaintext channel, as the original client opens it; it connects on the first call.
+     * A channel, plaintext as the original client opens it or with TLS, which checks the
+     * server's certificate against the target's host name; it connects on the first call.
      * Callbacks run on the transport's own thread (directExecutor): they only hand an answer to
      * the thread waiting for it, so a pool between the two would add a hand-off and nothing else.
      *
@@ -31,8 +36,11 @@ public final class GrpcWire {
      * ever happens (docs/benchmark.md says what it costs). A call that fails is reported, and
      * the caller moves on.
      */
-    public static ManagedChannel openChannel(String target) {
-        return Grpc.newChannelBuilder(target, InsecureChannelCredentials.create())
+    public static ManagedChannel openChannel(String target, ClientTls tls) {
+        ChannelCredentials credentials = tls.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
+                : InsecureChannelCredentials.create();
+        return Grpc.newChannelBuilder(target, credentials)
                 .directExecutor()
                 .disableRetry()
                 .build();
@@ -88,12 +96,17 @@ public final class GrpcWire {
      * was the server's answer to this frame, such as INVALID_ARGUMENT for a bad frame or
      * RESOURCE_EXHAUSTED when busy, and becomes a refused Reply.
      *
+     * A failure that TLS explains (an untrusted certificate, a plaintext port) says so.
+     *
      * @param method the method called, such as "PredictStream"
      */
-    public static Reply failure(Throwable error, ManagedChannel channel, long requestBytes, String method)
+    public static Reply failure(Throwable error, ManagedChannel channel, ClientTls tls, long requestBytes,
+                                String method)
             throws NotOfferedException {
         Status status = Status.fromThrowable(error);
-        if ((status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)
+        String tlsProblem = TlsFailure.explain(error, tls); // certain with TLS on, a guess without
+        if (!(tlsProblem != null && tls.enabled())
+                && (status.getCode() == Status.Code.INTERNAL || status.getCode() == Status.Code.UNAVAILABLE)
                 && !refusedConnection(error) && OtherProtocol.speaksHttp1(channel.authority())) {
             throw new NotOfferedException(NotOfferedException.GRPC, "likely a REST port: " + channel.authority()
                     + " answers in HTTP/1.1, not HTTP/2");
@@ -103,7 +116,7 @@ public final class GrpcWire {
                 // After failed connects the channel waits longer and longer (up to 2 minutes)
                 // before trying again; retry now, so a server that is back is used at once.
                 channel.resetConnectBackoff();
-                throw status.asRuntimeException();
+                throw (tlsProblem == null ? status : status.withDescription(tlsProblem)).asRuntimeException();
             }
             case UNIMPLEMENTED -> throw new NotOfferedException(method, "this server has no " + method);
             default -> {

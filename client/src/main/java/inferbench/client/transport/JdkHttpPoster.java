@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
 /**
  * The default REST client: the JDK's {@code java.net.http.HttpClient}, on HTTP/1.1 with
@@ -30,12 +31,16 @@ final class JdkHttpPoster implements HttpPoster {
     private final Duration timeout;
     private final HttpClient http;
 
-    JdkHttpPoster(Duration timeout) {
+    /** @param tls for https, the client's TLS (whom it trusts); null for http */
+    JdkHttpPoster(Duration timeout, SSLContext tls) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1) // the servers speak HTTP/1.1; the default would offer an h2c upgrade
-                .connectTimeout(timeout)
-                .build();
+                .connectTimeout(timeout);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.http = builder.build();
     }
 
     @Override

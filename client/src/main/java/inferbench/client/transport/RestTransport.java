@@ -1,5 +1,7 @@
 package inferbench.client.transport;
 
+import inferbench.tls.ClientTls;
+import inferbench.tls.TlsFailure;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -15,7 +17,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The HTTP client is the JDK's {@code HttpClient} ({@link JdkHttpPoster}), which keeps
  * connections alive, one per request in flight; the benchmark can hand in another
- * ({@link HttpPoster}). Thread safe. The servers speak plain HTTP, so https addresses are refused.
+ * ({@link HttpPoster}). Thread safe. An https address goes with TLS ({@link ClientTls}), an
+ * http one without.
  */
 public final class RestTransport implements Transport {
     /** How the JPEG travels in the request body. */
@@ -27,6 +30,7 @@ public final class RestTransport implements Transport {
     private final URI save;
     private final HttpPoster http;
     private final Duration timeout;
+    private final ClientTls tls;
 
     /** @param predictUrl the server's /predict address, such as http://localhost:8001/predict */
     public RestTransport(URI predictUrl, Body body) {
@@ -35,7 +39,12 @@ public final class RestTransport implements Transport {
 
     /** @param timeout how long a request may take, connecting included */
     public RestTransport(URI predictUrl, Body body, Duration timeout) {
-        this(predictUrl, body, new JdkHttpPoster(timeout), timeout, "");
+        this(predictUrl, body, timeout, ClientTls.PLAINTEXT);
+    }
+
+    /** @param tls with TLS, {@code predictUrl} is an https address */
+    public RestTransport(URI predictUrl, Body body, Duration timeout, ClientTls tls) {
+        this(predictUrl, body, new JdkHttpPoster(timeout, tls.enabled() ? tls.sslContext() : null), timeout, tls, "");
     }
 
     /**
@@ -45,7 +54,24 @@ public final class RestTransport implements Transport {
      * @param variant added to the name, such as {@code " tuned"}
      */
     public RestTransport(URI predictUrl, Body body, HttpPoster http, Duration timeout, String variant) {
+        this(predictUrl, body, http, timeout, ClientTls.PLAINTEXT, variant);
+    }
+
+    /**
+     * The same over TLS.
+     *
+     * @param http    the client, whose time limit is {@code timeout}, with {@code tls}
+     * @param variant added to the name, such as {@code " tuned"}
+     */
+    public RestTransport(URI predictUrl, Body body, HttpPoster http, Duration timeout, ClientTls tls,
+                         String variant) {
         URI url = checked(predictUrl);
+        if (url.getScheme().equals("https") != tls.enabled()) {
+            throw new IllegalArgumentException(tls.enabled()
+                    ? "with TLS the REST address is an https:// URL, got " + url
+                    : "an https:// address needs TLS (--tls, and --ca FILE for a private CA), got " + url);
+        }
+        this.tls = tls;
         this.body = body;
         this.name = (body == Body.MULTIPART ? "REST" : "REST raw") + variant;
         this.noSave = withQuery(url, "save=0");
@@ -73,11 +99,11 @@ public final class RestTransport implements Transport {
         return url;
     }
 
-    /** http only, with a host: the servers speak plain HTTP. */
+    /** http or https, with a host. */
     private static URI checked(URI url) {
-        if (!"http".equals(url.getScheme()) || url.getHost() == null) {
-            throw new IllegalArgumentException("the REST address must be an http:// URL such as "
-                    + "http://localhost:8001/predict (the servers speak plain HTTP), got " + url);
+        if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null) {
+            throw new IllegalArgumentException("the REST address must be an http:// or https:// URL such as "
+                    + "http://localhost:8001/predict, got " + url);
         }
         return url;
     }
@@ -85,7 +111,7 @@ public final class RestTransport implements Transport {
     private static URI withQuery(URI url, String parameter) {
         String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
         String query = url.getRawQuery() == null ? parameter : url.getRawQuery() + "&" + parameter;
-        return URI.create("http://" + url.getRawAuthority() + path + "?" + query);
+        return URI.create(url.getScheme() + "://" + url.getRawAuthority() + path + "?" + query);
     }
 
     @Override
@@ -117,7 +143,14 @@ public final class RestTransport implements Transport {
         } catch (ConnectException | SocketTimeoutException e) {
             throw e; // nothing listens there, or it is slow: no sign of a swapped port
         } catch (IOException e) {
-            throw OtherProtocol.ofRest(url, e);
+            // With TLS on, the TLS layer's own words are certain; without, "closed without an
+            // answer" is only a guess at a TLS port, made after asking the port for the other protocol.
+            String tlsProblem = TlsFailure.explain(e, tls);
+            IOException otherProtocol = tlsProblem != null && tls.enabled() ? e : OtherProtocol.ofRest(url, e);
+            if (otherProtocol != e || tlsProblem == null) {
+                throw otherProtocol;
+            }
+            throw new IOException("REST: " + tlsProblem, e);
         }
         return RestReply.of(answer.status(), answer.body(), payload.length, url);
     }

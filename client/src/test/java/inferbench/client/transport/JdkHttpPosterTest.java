@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(20)
 class JdkHttpPosterTest {
-    private final JdkHttpPoster poster = new JdkHttpPoster(Transport.DEFAULT_TIMEOUT);
+    private final JdkHttpPoster poster = new JdkHttpPoster(Transport.DEFAULT_TIMEOUT, null);
     private ServerSocket server;
 
     private interface Script {

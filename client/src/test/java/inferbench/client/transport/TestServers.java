@@ -11,6 +11,8 @@ import inferbench.storage.ResultStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /** The real REST and gRPC servers, in this JVM on loopback ports, sharing one pipeline. */
@@ -36,12 +38,15 @@ public final class TestServers implements AutoCloseable {
                 grpcPort);
     }
 
-    /** Servers on the given ports around a pipeline already loaded, which loading again would only slow down. */
-    public static TestServers start(DetectionPipeline pipeline, Path storage, int restPort, int grpcPort)
-            throws Exception {
-        ServerSettings rest = settings(storage, restPort);
+    /**
+     * Servers on the given ports around a pipeline already loaded, which loading again would only
+     * slow down; {@code flags} are more server flags, such as --tls-cert.
+     */
+    public static TestServers start(DetectionPipeline pipeline, Path storage, int restPort, int grpcPort,
+                                    String... flags) throws Exception {
+        ServerSettings rest = settings(storage, restPort, flags);
         RestServer restServer = RestServerMain.start(rest, pipeline);
-        GrpcServer grpcServer = GrpcServerMain.start(settings(storage, grpcPort), pipeline);
+        GrpcServer grpcServer = GrpcServerMain.start(settings(storage, grpcPort, flags), pipeline);
         return new TestServers(pipeline, restServer, grpcServer);
     }
 
@@ -59,9 +64,10 @@ public final class TestServers implements AutoCloseable {
         grpc.stop(Duration.ofSeconds(2));
     }
 
-    private static ServerSettings settings(Path storage, int port) {
-        String[] flags = {"--port", Integer.toString(port), "--bind", "127.0.0.1", "--workers", "2",
-                "--access-log", "false", "--metrics-port", "0", "--storage", storage.toString()};
-        return ServerSettings.read(new Config(flags, Map.of()), port);
+    private static ServerSettings settings(Path storage, int port, String... more) {
+        List<String> flags = new ArrayList<>(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--workers", "2", "--access-log", "false", "--metrics-port", "0", "--storage", storage.toString()));
+        flags.addAll(List.of(more));
+        return ServerSettings.read(new Config(flags.toArray(String[]::new), Map.of()), port);
     }
 }

@@ -39,19 +39,6 @@ public final class GrpcLimits implements GrpcServer.Limits, LimitsReport {
     static final String MAX_CONNECTION_AGE = "max_connection_age";
 
     /**
-     * The HTTP/2 flow-control window, per connection and per call: what a client may send ahead
-     * of what the server has read. Twice the largest message and its 5-byte prefix: Netty gives
-     * the window back once half of it has been read, so what a client has left never falls
-     * below one whole message, and no frame waits a round trip for a window update in its
-     * middle, even right after another (a smaller window costs a round trip per window on a
-     * real link; docs/protocols.md). Only a call that is not reading holds bytes unread in it: a
-     * stream whose frame is being detected (at most workers + queue of them), or one whose
-     * client stops reading its answers, which {@link UnfinishedCalls} ends.
-     */
-    public static int flowControlWindow(long maxBodyBytes) {
-        return (int) Math.min(Integer.MAX_VALUE, 2 * (maxBodyBytes + 5));
-    }
-    /**
      * A client may ping at most this often, and only while it has calls open; past that grpc
      * ends the connection (GOAWAY ENHANCE_YOUR_CALM). grpc-java's default, stated here.
      */
@@ -109,7 +96,9 @@ public final class GrpcLimits implements GrpcServer.Limits, LimitsReport {
                 .maxConnectionAge(connectionAge.age().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConnectionAgeGrace(connectionAge.grace().toMillis(), TimeUnit.MILLISECONDS)
                 .maxConcurrentCallsPerConnection(limits.maxCallsPerConnection())
-                .flowControlWindow(flowControlWindow(limits.maxBodyBytes()))
+                // Fixed (grpc-java's default grows it by BDP probing up to 8 MiB): what each connection
+                // may hold uncounted is then known (RequestLimits.DEFAULT_FLOW_WINDOW says why its size).
+                .flowControlWindow(limits.flowWindowBytes())
                 .keepAliveTime(KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(KEEPALIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(PERMIT_KEEPALIVE.toMillis(), TimeUnit.MILLISECONDS)

@@ -18,8 +18,9 @@ final class JdkLimits {
 
     static void set(RequestLimits limits) {
         // The JDK never reads a body on its own: after a reply it would otherwise read up to 64 KiB
-        // of what is left, waiting for a client that may never send it. RequestStages reads every
-        // body to its end (the connection is kept) or answers with Connection: close (it is closed at once).
+        // of what is left, waiting for a client that may never send it. LimitedExchange reads every
+        // body to its end, under the body deadline (the connection is kept), or answers with
+        // Connection: close (it is closed at once).
         defaultProperty("sun.net.httpserver.drainAmount", "0");
         // Backstops above RequestHead's own limits, which answer 431; past these the JDK resets.
         defaultProperty("sun.net.httpserver.maxReqHeaderSize", Integer.toString(RequestHead.JDK_MAX_BYTES));

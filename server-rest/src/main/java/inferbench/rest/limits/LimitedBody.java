@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A request body read into memory before the handler sees it: never more than the server's
- * limit, its memory taken from the server's {@link BodyMemory} as the bytes arrive and given
- * back by {@link #close}.
+ * A request body read into memory when the handler asks for it ({@link LimitedExchange}): never
+ * more than the server's limit, its memory taken from the server's {@link BodyMemory} as the
+ * bytes arrive and given back by {@link #close}.
  *
  * <p>The JDK's HttpServer has already checked the framing (RFC 9112 section 6: one valid
  * Content-Length, or Transfer-Encoding: chunked, never both; {@link RequestHead} refuses the
@@ -27,6 +27,8 @@ import java.util.Map;
 final class LimitedBody implements AutoCloseable {
     /** A body's first buffer: small, so a client that stalls or trickles holds little memory. */
     static final int FIRST_BUFFER = 64 * 1024;
+    /** The most of an unwanted body that is read to keep its connection; more closes the connection. */
+    static final long DISCARD_LIMIT = 1024 * 1024;
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -78,6 +80,33 @@ final class LimitedBody implements AutoCloseable {
                 return readNBytes(Integer.MAX_VALUE);
             }
         };
+    }
+
+    /**
+     * Reads and drops the body of a request refused without it (404, 405), so that its connection
+     * can carry the next request: up to {@code limit} bytes, through a small buffer outside the
+     * budget. False when the body is, or says it is, longer, or is broken: the connection must close.
+     */
+    static boolean discard(HttpExchange exchange, long limit) throws IOException {
+        if (declaredLength(exchange) > limit) {
+            return false;
+        }
+        InputStream in = exchange.getRequestBody();
+        byte[] dropped = new byte[16 * 1024];
+        try {
+            for (long total = 0; total <= limit; ) {
+                int n = in.read(dropped);
+                if (n == -1) {
+                    return true;
+                }
+                total += n;
+            }
+            return false;
+        } catch (ClosedChannelException e) {
+            throw e; // closed on purpose: by a deadline or a stop
+        } catch (IOException broken) {
+            return false;
+        }
     }
 
     @Override

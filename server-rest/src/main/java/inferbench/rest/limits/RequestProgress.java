@@ -31,9 +31,9 @@ import java.util.logging.Logger;
 final class RequestProgress {
     private static final Logger LOG = Logger.getLogger(RequestProgress.class.getName());
 
-    /** In order; a request may skip WORKING (a refusal before its body is read). */
+    /** In order; a request may skip WORKING (a refusal before its body is read, or without it). */
     enum Stage {
-        /** From the request's first byte until the JDK has read its line and headers. */
+        /** From the request's first byte until the handler asks for its body. */
         HEADERS,
         /** Until the body has been read. */
         BODY,
@@ -66,7 +66,7 @@ final class RequestProgress {
         deadlines.watch(this);
     }
 
-    /** The line and headers are in: the body's deadline starts. */
+    /** The handler asks for the body: the body's deadline starts. */
     void readingBody(HttpExchange exchange) throws IOException {
         moveTo(Stage.BODY, exchange);
     }

@@ -16,12 +16,13 @@ import java.util.logging.Logger;
  * <ol>
  * <li>The JDK has read the request line and headers on the connection thread
  * ({@link ConnectionThreads}); they are checked ({@link RequestHead}).
- * <li>The body is read, under the body deadline, into memory taken from the budget
- * ({@link LimitedBody}).
- * <li>The complete request is admitted, or answered 503 when the server is stopping, and handed
- * to the handler, which asks the worker pool for a detection and waits for it.
- * <li>The handler's reply is written, from this thread, under the reply deadline
- * ({@link AdmittedExchange}).
+ * <li>The handler finds the endpoint; a request it has none for (404, 405) is refused before its
+ * body is read.
+ * <li>The body is read when the handler asks for it, under the body deadline, into memory taken
+ * from the budget ({@link LimitedExchange}, {@link LimitedBody}); the complete request is then
+ * admitted, or answered 503 when the server is stopping, and the handler asks the worker pool for
+ * a detection and waits for it.
+ * <li>The handler's reply is written, from this thread, under the reply deadline.
  * </ol>
  *
  * <p>A request refused here has not been read in full, so its reply closes the connection.
@@ -43,8 +44,7 @@ final class RequestStages extends Filter {
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         RequestProgress request = connections.current();
         try {
-            request.readingBody(exchange);
-            admit(exchange, request, chain);
+            answer(exchange, request, chain);
         } catch (IOException e) {
             // The client hung up, broke the HTTP framing, or a deadline closed the connection.
             LOG.log(Level.FINE, "I/O error on " + exchange.getRequestMethod() + " " + exchange.getRequestURI(), e);
@@ -52,22 +52,18 @@ final class RequestStages extends Filter {
         }
     }
 
-    private void admit(HttpExchange exchange, RequestProgress request, Chain chain) throws IOException {
-        LimitedBody body;
+    private void answer(HttpExchange exchange, RequestProgress request, Chain chain) throws IOException {
+        LimitedExchange limited = new LimitedExchange(exchange, request, maxBodyBytes, bodyMemory,
+                connections::stopping);
         try {
             RequestHead.check(exchange);
-            body = LimitedBody.read(exchange, maxBodyBytes, bodyMemory);
-        } catch (HttpError refused) {
+            chain.doFilter(limited);
+        } catch (HttpError refused) { // by RequestHead
             refuse(exchange, request, refused);
-            return;
-        }
-        try (body) {
-            request.working();
-            if (connections.stopping()) {
-                refuse(exchange, request, ConnectionThreads.SHUTTING_DOWN);
-                return;
-            }
-            chain.doFilter(new AdmittedExchange(exchange, body, request));
+        } catch (LimitedExchange.Refused refused) { // as the handler read the body
+            refuse(exchange, request, refused.error);
+        } finally {
+            limited.releaseBody();
         }
     }
 
@@ -78,6 +74,6 @@ final class RequestStages extends Filter {
 
     @Override
     public String description() {
-        return "request stages: headers checked, body read within its deadline and memory budget";
+        return "request stages: headers checked, body read when asked for, within its deadline and memory budget";
     }
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeoutException;
  * What one client may hold of the REST server, attached the way the JDK's HttpServer lets it be:
  * the JDK's own switches ({@link JdkLimits}), the executor whose threads read each request and
  * write its reply ({@link ConnectionThreads}: at most {@code --max-connections} at once, each
- * stage under its deadline), and a filter that reads the body within its deadline and the memory
- * budget before the handler sees it ({@link RequestStages}, {@link BodyMemory}). So a slow,
+ * stage under its deadline), and a filter that reads the body, when the handler asks for it, within
+ * its deadline and the memory budget ({@link RequestStages}, {@link BodyMemory}). So a slow,
  * stalled or greedy client costs a connection thread and a bounded buffer, never a worker.
  * What they hold and how often each was hit is theirs to report ({@link LimitsReport}).
  */

@@ -60,7 +60,7 @@ copy_of() {
   mkdir "$dir/lib" && cp "$jar" "$dir/" || return 1
   for lib in "$(dirname "$jar")"/lib/*.jar; do
     case $(basename "$lib") in
-      common-*|proto-*|samples-*) cp "$lib" "$dir/lib/" ;;
+      common-*|metrics-*|proto-*|samples-*) cp "$lib" "$dir/lib/" ;;
       *) ln "$lib" "$dir/lib/" 2>/dev/null || cp "$lib" "$dir/lib/" ;;
     esac || return 1
   done

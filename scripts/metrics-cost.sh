@@ -18,7 +18,7 @@ OUT=${OUT:-bench/target/metrics-cost}
 # One frame, the sample photo: the default set's two frames alternate a fast and a slow request,
 # whose p50 falls in the gap between the two and moves with their tails, not with a cost.
 ARGS=(--transports rest-multipart-tuned,grpc-unary,grpc-stream --frames samples/face.jpg --concurrency 1,2
-  --requests 300 --first-warmup 1000 --wire-calls 0 --cold-calls 0 --link none)
+  --requests 300 --first-warmup 1000 --wire-calls 0 --cold-calls 0 --tls-calls 0 --link none)
 
 for jar in server-rest/target/server-rest.jar server-grpc/target/server-grpc.jar bench/target/bench.jar; do
   [ -f "$jar" ] || { echo "metrics-cost: $jar is missing: run make build" >&2; exit 1; }

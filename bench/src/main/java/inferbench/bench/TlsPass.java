@@ -170,9 +170,11 @@ final class TlsPass {
         Result result = new Result(link, rttMs, kind.label, mode, answered,
                 Stats.median(Arrays.copyOf(firstCalls, answered)), Stats.median(Arrays.copyOf(setups, answered)),
                 cell, cpu.perRequest(), errors + cell.errors() + cell.wrong() + cpu.notRefused());
+        String cpuText = Double.isNaN(cpu.perRequest()) ? ""
+                : String.format(Locale.ROOT, ", server CPU %.3f ms/request for the protocol", cpu.perRequest());
         progress.printf(Locale.ROOT, "%-18s %-13s %s: new connection %.1f ms (setup %.2f ms), per frame overhead"
-                        + " p50 %.2f ms, server CPU %.3f ms/request for the protocol, %d errors%s%n", kind.label, mode,
-                link, result.firstCall(), result.setup(), cell.overheadP50(), cpu.perRequest(), result.errors(),
+                        + " p50 %.2f ms%s, %d errors%s%n", kind.label, mode,
+                link, result.firstCall(), result.setup(), cell.overheadP50(), cpuText, result.errors(),
                 cell.firstError().isEmpty() ? "" : " (first error: " + cell.firstError() + ")");
         return result;
     }

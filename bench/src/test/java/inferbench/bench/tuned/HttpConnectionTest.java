@@ -7,18 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import inferbench.client.transport.RestTransport;
+import inferbench.client.transport.ScriptedHttpServer;
 import inferbench.client.transport.Transport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,29 +34,11 @@ class HttpConnectionTest {
     private static final String PREDICT_OK = "{\"status\":\"OK\",\"boxes\":[],\"scores\":[],"
             + "\"detection_count\":0,\"latency_ms\":1.5}";
 
-    private ServerSocket server;
-    private final AtomicInteger connections = new AtomicInteger();
+    private ScriptedHttpServer server;
 
-    /** What a scripted server does with each connection it accepts. */
-    private interface Script {
-        void run(Socket socket) throws Exception;
-    }
-
-    private int serve(Script script) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket socket = server.accept()) {
-                    connections.incrementAndGet();
-                    script.run(socket);
-                } catch (Exception e) {
-                    // the test has ended, or the client went away: the next connection may come
-                }
-            }
-        }, "scripted-http-server");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return server.getLocalPort();
+    private int serve(ScriptedHttpServer.Script script) throws IOException {
+        server = new ScriptedHttpServer(script);
+        return server.port();
     }
 
     @AfterEach
@@ -70,20 +50,11 @@ class HttpConnectionTest {
 
     /** Reads one request whose body has Content-Length: 3, as the tests send. */
     private static void readRequest(InputStream in) throws IOException {
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("client went away");
-            }
-            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        in.readNBytes(3);
+        ScriptedHttpServer.readRequest(in, 3);
     }
 
     private static void write(Socket socket, String response) throws IOException {
-        socket.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
-        socket.getOutputStream().flush();
+        ScriptedHttpServer.write(socket.getOutputStream(), response);
     }
 
     private static long deadlineIn(long millis) {
@@ -218,7 +189,7 @@ class HttpConnectionTest {
                 assertEquals("OK", rest.send(new byte[3], false).status());
             }
         }
-        assertEquals(1, connections.get());
+        assertEquals(1, server.connections());
     }
 
     @ParameterizedTest
@@ -233,6 +204,6 @@ class HttpConnectionTest {
             Thread.sleep(100); // let the close reach the client's idle connection
             assertEquals("OK", rest.send(new byte[3], false).status());
         }
-        assertEquals(2, connections.get());
+        assertEquals(2, server.connections());
     }
 }

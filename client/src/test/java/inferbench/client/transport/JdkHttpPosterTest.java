@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
@@ -24,27 +21,18 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(20)
 class JdkHttpPosterTest {
     private final JdkHttpPoster poster = new JdkHttpPoster(Transport.DEFAULT_TIMEOUT, null);
-    private ServerSocket server;
+    private ScriptedHttpServer server;
 
     private interface Script {
         void run(InputStream in, OutputStream out) throws Exception;
     }
 
     private URI serve(Script script) throws IOException {
-        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try (Socket socket = server.accept()) {
-                    socket.setSoTimeout(10_000);
-                    script.run(socket.getInputStream(), socket.getOutputStream());
-                } catch (Exception e) {
-                    // the client went away, or the test has ended
-                }
-            }
-        }, "scripted-http-server");
-        acceptor.setDaemon(true);
-        acceptor.start();
-        return URI.create("http://127.0.0.1:" + server.getLocalPort() + "/predict");
+        server = new ScriptedHttpServer(socket -> {
+            socket.setSoTimeout(10_000);
+            script.run(socket.getInputStream(), socket.getOutputStream());
+        });
+        return URI.create("http://127.0.0.1:" + server.port() + "/predict");
     }
 
     @AfterEach
@@ -55,20 +43,11 @@ class JdkHttpPosterTest {
     }
 
     private static void readRequest(InputStream in) throws IOException {
-        int matched = 0;
-        while (matched < 4) {
-            int b = in.read();
-            if (b < 0) {
-                throw new IOException("client went away");
-            }
-            matched = b == "\r\n\r\n".charAt(matched) ? matched + 1 : (b == '\r' ? 1 : 0);
-        }
-        in.readNBytes(3);
+        ScriptedHttpServer.readRequest(in, 3);
     }
 
     private static void write(OutputStream out, String text) throws IOException {
-        out.write(text.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
+        ScriptedHttpServer.write(out, text);
     }
 
     @Test

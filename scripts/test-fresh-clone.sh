@@ -213,7 +213,7 @@ without_maven() {
   make build >"$work/build-again.log" 2>&1 || { tail -n 40 "$work/build-again.log" >&2; die "the second make build failed"; }
   same_jars "$work/jars" "a second make build, with nothing changed" || exit 1
 
-  unshare --net "$0" --loopback-only "$work" || exit 1
+  unshare --net "$work/check.sh" --loopback-only "$work" || exit 1
 }
 
 case ${1:-} in
@@ -228,7 +228,10 @@ case ${1:-} in
     started=$SECONDS
     git clone -q "$root" "$work/clone" || die "git clone failed"
     say "cloned $(git -C "$work/clone" log -1 --format='%h %s' | cut -c1-80)"
-    unshare --mount --propagation private "$(cd "$(dirname "$0")" && pwd)/$(basename "$0")" --without-maven "$work" \
+    # This script runs on from a copy beside the clone: the private /tmp would hide a checkout
+    # that lies under /tmp, and this script with it.
+    cp "$0" "$work/check.sh" || die "cannot copy the check"
+    unshare --mount --propagation private "$work/check.sh" --without-maven "$work" \
       || die "FAILED after $((SECONDS - started)) s"
     say "OK in $((SECONDS - started)) s"
     ;;

@@ -1,10 +1,9 @@
 package inferbench.bench;
 
+import inferbench.client.transport.GrpcWire;
 import inferbench.tls.ClientTls;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.TlsChannelCredentials;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
@@ -53,9 +52,7 @@ interface HealthProbe extends AutoCloseable {
 
     /** @param target host:port */
     static HealthProbe grpc(String target, ClientTls tls) {
-        ManagedChannel channel = Grpc.newChannelBuilder(target, tls.enabled()
-                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
-                : InsecureChannelCredentials.create()).build();
+        ManagedChannel channel = Grpc.newChannelBuilder(target, GrpcWire.credentials(tls)).build();
         HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
         return new HealthProbe() {
             @Override

@@ -37,13 +37,17 @@ public final class GrpcWire {
      * the caller moves on.
      */
     public static ManagedChannel openChannel(String target, ClientTls tls) {
-        ChannelCredentials credentials = tls.enabled()
-                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
-                : InsecureChannelCredentials.create();
-        return Grpc.newChannelBuilder(target, credentials)
+        return Grpc.newChannelBuilder(target, credentials(tls))
                 .directExecutor()
                 .disableRetry()
                 .build();
+    }
+
+    /** Plaintext, or TLS trusting what {@code tls} trusts (the host name is always checked). */
+    public static ChannelCredentials credentials(ClientTls tls) {
+        return tls.enabled()
+                ? TlsChannelCredentials.newBuilder().trustManager(tls.trustManagers()).build()
+                : InsecureChannelCredentials.create();
     }
 
     /** Lets in-flight calls finish for a moment, then cuts the rest. */

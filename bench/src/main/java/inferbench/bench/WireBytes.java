@@ -2,8 +2,9 @@ package inferbench.bench;
 
 import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
+import inferbench.link.RelayAddresses;
 import java.io.PrintStream;
-import java.net.URI;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,13 +68,12 @@ final class WireBytes {
         if (calls < 2) {
             throw new IllegalArgumentException("the wire pass needs at least 2 calls: the first, and one after it");
         }
-        String[] target = kind.server == BenchTransport.Server.REST
-                ? new String[] {servers.restUrl().getHost(), Integer.toString(servers.restUrl().getPort() >= 0
-                        ? servers.restUrl().getPort() : servers.tls().enabled() ? 443 : 80)}
-                : servers.grpcTarget().split(":(?=[0-9]+$)");
-        try (ByteCountingRelay relay = ByteCountingRelay.start(target[0], Integer.parseInt(target[1]));
-             Transport transport = kind.open(Servers.at(throughRelay(servers.restUrl(), relay.port()),
-                     "127.0.0.1:" + relay.port(), servers.tls()))) {
+        InetSocketAddress server = kind.server == BenchTransport.Server.REST
+                ? RelayAddresses.of(servers.restUrl()) : RelayAddresses.of(servers.grpcTarget());
+        try (ByteCountingRelay relay = ByteCountingRelay.start(server.getHostString(), server.getPort());
+             Transport transport = kind.open(Servers.at(servers.restUrl() == null ? null
+                     : RelayAddresses.through(servers.restUrl(), relay.port()), RelayAddresses.through(relay.port()),
+                     servers.tls()))) {
             Bytes firstFraming = null;
             Bytes lastFraming = null;
             double[] sums = new double[4]; // wire sent, wire received, body sent, body received
@@ -105,10 +105,6 @@ final class WireBytes {
     }
 
     /** The same /predict address (http or https) with the relay's port; null when there is no REST server. */
-    private static URI throughRelay(URI restUrl, int port) {
-        return restUrl == null ? null : URI.create(restUrl.getScheme() + "://127.0.0.1:" + port + restUrl.getRawPath());
-    }
-
     static String markdown(List<Result> results) {
         StringBuilder md = new StringBuilder("| frames | transport | body B per call | wire B per call"
                 + " | framing B: first call | framing B: last call | calls |\n"

@@ -1,6 +1,7 @@
 package inferbench.link;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
@@ -23,24 +24,17 @@ public final class LinkedServers implements AutoCloseable {
      * @param grpcTarget the gRPC server's HOST:PORT, or null for none
      */
     public static LinkedServers start(LinkProfile profile, URI restUrl, String grpcTarget) throws IOException {
-        int grpcColon = grpcTarget == null ? -1 : grpcTarget.lastIndexOf(':');
-        if (grpcTarget != null && (grpcColon < 1 || !grpcTarget.substring(grpcColon + 1).matches("\\d{1,5}"))) {
-            throw new IllegalArgumentException("through a link, the gRPC target must be HOST:PORT, got " + grpcTarget);
-        }
+        InetSocketAddress grpcServer = grpcTarget == null ? null : RelayAddresses.of(grpcTarget);
         LinkRelay rest = null;
         try {
             if (restUrl != null) {
-                int port = restUrl.getPort() >= 0 ? restUrl.getPort() : "https".equals(restUrl.getScheme()) ? 443 : 80;
-                rest = LinkRelay.start(profile, restUrl.getHost(), port);
+                InetSocketAddress restServer = RelayAddresses.of(restUrl);
+                rest = LinkRelay.start(profile, restServer.getHostString(), restServer.getPort());
             }
-            LinkRelay grpc = grpcTarget == null ? null : LinkRelay.start(profile,
-                    grpcTarget.substring(0, grpcColon).replaceAll("^\\[|]$", ""),
-                    Integer.parseInt(grpcTarget.substring(grpcColon + 1)));
+            LinkRelay grpc = grpcServer == null ? null
+                    : LinkRelay.start(profile, grpcServer.getHostString(), grpcServer.getPort());
             // the scheme is kept: a TLS client speaks TLS to the relay, which passes the bytes on
-            URI relayed = rest == null ? null : URI.create(restUrl.getScheme() + "://127.0.0.1:" + rest.port()
-                    + restUrl.getRawPath()
-                    + (restUrl.getRawQuery() == null ? "" : "?" + restUrl.getRawQuery()));
-            return new LinkedServers(rest, grpc, relayed);
+            return new LinkedServers(rest, grpc, rest == null ? null : RelayAddresses.through(restUrl, rest.port()));
         } catch (IOException | RuntimeException e) {
             if (rest != null) {
                 rest.close();
@@ -56,7 +50,7 @@ public final class LinkedServers implements AutoCloseable {
 
     /** The gRPC target through the link, or null. */
     public String grpcTarget() {
-        return grpc == null ? null : "127.0.0.1:" + grpc.port();
+        return grpc == null ? null : RelayAddresses.through(grpc.port());
     }
 
     @Override

@@ -1,7 +1,5 @@
 package inferbench.bench;
 
-import inferbench.client.transport.Reply;
-import inferbench.client.transport.Transport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,21 +58,10 @@ final class ColdStart {
             throws Exception {
         String name = kind.label + " cold start";
         try (Servers fresh = Servers.startOne(kind.server, name, options, work);
-             Transport transport = kind.open(fresh)) {
+             TransportSender sender = new TransportSender(kind.open(fresh), frames, options.save())) {
             List<Sample> samples = new ArrayList<>(calls);
             for (int call = 0; call < calls; call++) {
-                Frames.Frame frame = frames.forTicket(call);
-                long start = System.nanoTime();
-                Sample sample;
-                try {
-                    Reply reply = transport.send(frame.jpeg(), options.save());
-                    Sender.Answer answer = TransportSender.judged(frame, reply, options.save());
-                    sample = new Sample((System.nanoTime() - start) / 1e6, answer.serverMs(), answer.requestBytes(),
-                            answer.replyBytes(), answer.error(), answer.wrong());
-                } catch (Exception e) {
-                    sample = Sample.failed((System.nanoTime() - start) / 1e6, String.valueOf(e));
-                }
-                samples.add(sample);
+                samples.add(LoadRunner.timed(sender, call));
             }
             return new Result(kind.label, fresh.startup().get(name), samples.get(0).endToEndMs(),
                     samples.get(0).serverMs(), blocks(samples),

@@ -1,6 +1,5 @@
 package inferbench.bench;
 
-import inferbench.client.transport.Reply;
 import inferbench.client.transport.Transport;
 import inferbench.link.LinkProfile;
 import inferbench.link.LinkedServers;
@@ -78,18 +77,15 @@ final class LinkPass {
         return (int) Math.max(MIN_REQUESTS, Math.min(MAX_REQUESTS, Math.round(CELL_MS / callMs)));
     }
 
-    /** A new client's first call: it connects through the link, then sends the first frame. */
+    /** A new client's first call, timed from its opening: it connects through the link, sends a frame. */
     private Sample firstCall(BenchTransport kind, Servers through, Frames frames) {
         Frames.Frame frame = frames.forTicket(0);
-        long start = System.nanoTime();
-        try (Transport transport = kind.open(through)) {
-            Reply reply = transport.send(frame.jpeg(), options.save());
-            Sender.Answer answer = TransportSender.judged(frame, reply, options.save());
-            return new Sample((System.nanoTime() - start) / 1e6, answer.serverMs(), answer.requestBytes(),
-                    answer.replyBytes(), answer.error(), answer.wrong());
-        } catch (Exception e) {
-            return Sample.failed((System.nanoTime() - start) / 1e6, String.valueOf(e));
-        }
+        Sender newClient = ticket -> {
+            try (Transport transport = kind.open(through)) {
+                return TransportSender.judged(frame, transport.send(frame.jpeg(), options.save()), options.save());
+            }
+        };
+        return LoadRunner.timed(newClient, 0);
     }
 
     private void report(LinkCell c) {

@@ -28,7 +28,7 @@ public final class RelayAddresses {
                 Integer.parseInt(grpcTarget.substring(colon + 1)));
     }
 
-    /** The REST URL through a relay on loopback {@code relayPort}: its scheme (TLS passes through), path and query kept. */
+    /** The REST URL through a relay on loopback {@code relayPort}: scheme (TLS passes through), path, query kept. */
     public static URI through(URI restUrl, int relayPort) {
         return URI.create(restUrl.getScheme() + "://127.0.0.1:" + relayPort + restUrl.getRawPath()
                 + (restUrl.getRawQuery() == null ? "" : "?" + restUrl.getRawQuery()));
